@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# One entry point for the module: set-up, book, tests, notebooks and grading.
+#
+#   ./run.sh build                 set up (first time), then build the student edition
+#   ./run.sh test                  set up, then run the whole test suite (builds the book)
+#   ./run.sh instructor            build the instructor edition (solutions, rubrics)
+#   ./run.sh grade SUBMISSIONS/ --assignment NAME [--out gradebook.csv]
+#   ./run.sh lab                   open the chapters and exercises in JupyterLab
+#   ./run.sh benchmark             measure build time, page weight and time to first chart
+#
+# Set-up installs the pinned Python packages (requirements.lock) into .venv/
+# and the pinned JavaScript (package-lock.json) into node_modules/, and
+# repeats only when a lock file changes.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+VENV=.venv
+PY="$VENV/bin/python"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+fingerprint() { cat "$@" | sha256sum | cut -d' ' -f1; }
+
+setup_python() {
+  local stamp="$VENV/.installed" want
+  want=$(fingerprint requirements.lock pyproject.toml)
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then return; fi
+  command -v python3 >/dev/null || { echo "Python 3.11 or newer is needed (python3 not found)." >&2; exit 1; }
+  python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+    || { echo "Python 3.11 or newer is needed; found $(python3 --version)." >&2; exit 1; }
+  say "Installing the pinned Python packages into $VENV (first run only)"
+  [[ -x "$PY" ]] || python3 -m venv "$VENV"
+  "$PY" -m pip install --quiet --upgrade pip
+  "$PY" -m pip install --quiet -r requirements.lock
+  "$PY" -m pip install --quiet --no-deps -e .
+  echo "$want" > "$stamp"
+}
+
+setup_node() {
+  local stamp=node_modules/.installed want
+  want=$(fingerprint package.json package-lock.json)
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then return; fi
+  command -v npm >/dev/null || { echo "Node.js with npm is needed to serve the charts' JavaScript (npm not found)." >&2; exit 1; }
+  say "Installing the pinned JavaScript packages into node_modules (first run only)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" > "$stamp"
+}
+
+setup_browser() {
+  [[ -x /usr/bin/chromium ]] && return
+  say "Installing Debian's chromium for the browser tests"
+  local sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium; }; then
+    echo "Could not install chromium; install Debian's 'chromium' package and run again." >&2
+    exit 1
+  fi
+}
+
+setup() { setup_python; setup_node; }
+
+book() {
+  "$VENV/bin/jupyter-book" build . -W -n --keep-going "$@"
+}
+
+command=${1:-help}
+shift || true
+case "$command" in
+  build)
+    setup
+    book
+    say "The book is in _build/html; open _build/html/index.html in a browser."
+    ;;
+  test)
+    setup
+    setup_browser
+    "$PY" -m pytest "$@"
+    ;;
+  instructor)
+    setup
+    "$PY" -m russia_iran.editions instructor "$@"
+    ;;
+  grade)
+    setup
+    "$PY" -m russia_iran.grading "$@"
+    ;;
+  lab)
+    setup
+    "$VENV/bin/jupyter" lab "$@"
+    ;;
+  benchmark)
+    setup
+    setup_browser
+    "$PY" benchmarks/run.py "$@"
+    ;;
+  *)
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+    ;;
+esac

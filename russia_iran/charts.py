@@ -1,0 +1,97 @@
+"""The house style of every chart in the module.
+
+Importing this module registers and enables the ``russia_iran`` Altair theme.
+A chart function builds its marks and encodings, then passes the chart through
+``finish`` which attaches the title that states the finding, the source line
+built from the data's citations, the licence and an accessible description.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from .sources import keys_in, short_citation
+
+# Okabe & Ito's colour-blind-safe palette, black swapped for a grey that
+# reads on both the light and the dark page.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999999", "#F0E442"]
+TEXT = "#1f2328"
+MUTED = "#57606a"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+LICENCE = "CC BY 4.0"
+MAX_NAMED_SOURCES = 4
+
+# Fixed colours for the categories that recur across chapters, so that
+# "war" or "cooperation" looks the same on every page.
+RELATION_COLOURS = {"cooperation": "#009E73", "mixed": "#999999", "conflict": "#D55E00"}
+COUNTRY_COLOURS = {"Russia": "#0072B2", "Soviet Union": "#0072B2", "Iran": "#D55E00"}
+
+
+@alt.theme.register("russia_iran", enable=True)
+def house_theme() -> alt.theme.ThemeConfig:
+    """Readable type, a colour-blind-safe palette, a white card that stays legible in dark mode."""
+    label = {"labelFont": FONT, "labelFontSize": 12, "labelColor": TEXT,
+             "titleFont": FONT, "titleFontSize": 13, "titleColor": TEXT, "titleFontWeight": "normal"}
+    return {
+        "config": {
+            "background": "#ffffff",
+            "padding": 10,
+            "font": FONT,
+            "view": {"continuousWidth": 600, "continuousHeight": 320, "stroke": None},
+            "title": {"font": FONT, "fontSize": 16, "fontWeight": 600, "color": TEXT, "anchor": "start",
+                      "subtitleFont": FONT, "subtitleFontSize": 12, "subtitleColor": MUTED,
+                      "offset": 12, "limit": 0},
+            "axis": {**label, "gridColor": "#e6e6e6", "domainColor": "#8c959f", "tickColor": "#8c959f"},
+            "legend": {**label, "orient": "bottom", "direction": "horizontal", "columns": 4, "symbolSize": 120},
+            "header": {"labelFont": FONT, "labelFontSize": 12, "labelColor": TEXT,
+                       "titleFont": FONT, "titleFontSize": 13, "titleColor": TEXT},
+            "range": {"category": PALETTE},
+            "text": {"font": FONT, "fontSize": 12, "color": TEXT},
+            "line": {"strokeWidth": 2.5},
+            "point": {"size": 60, "filled": True},
+        }
+    }
+
+
+def source_line(keys: list[str]) -> str:
+    """'Source: Kozhanov (2023); Riddle Russia (2025). Licence: CC BY 4.0.' — long lists are shortened."""
+    if not keys:
+        raise ValueError("a chart needs at least one source")
+    cited = [short_citation(k) for k in keys]
+    if len(cited) > MAX_NAMED_SOURCES:
+        rest = len(cited) - MAX_NAMED_SOURCES
+        cited = cited[:MAX_NAMED_SOURCES] + [f"and {rest} more (see the data table)"]
+    label = "Source" if len(keys) == 1 else "Sources"
+    return f"{label}: {'; '.join(cited)}. Licence: {LICENCE}."
+
+
+def chart_data(chart: alt.TopLevelMixin) -> pd.DataFrame:
+    """The DataFrame a chart plots (top-level data, or the first layer's)."""
+    data = getattr(chart, "data", alt.Undefined)
+    if isinstance(data, pd.DataFrame):
+        return data
+    for sub in getattr(chart, "layer", []) or []:
+        if isinstance(sub.data, pd.DataFrame):
+            return sub.data
+    raise ValueError("the chart has no DataFrame at its top level or in its first layer")
+
+
+def finish(chart: alt.TopLevelMixin, *, title: str, description: str, subtitle: str | None = None,
+           sources: list[str] | None = None, responsive: bool = True) -> alt.TopLevelMixin:
+    """Attach the house title, source line and accessible description to ``chart``.
+
+    ``title`` states the finding; ``description`` says in words what the chart
+    shows, for screen readers. Sources default to the keys in the plotted
+    data's ``sources`` column.
+    """
+    if sources is None:
+        data = chart_data(chart)
+        if "sources" not in data.columns:
+            raise ValueError("the plotted data has no 'sources' column; pass sources=[...]")
+        sources = keys_in(data["sources"])
+    lines = ([subtitle] if subtitle else []) + [source_line(sources)]
+    finished = chart.properties(title=alt.Title(text=title, subtitle=lines), description=description)
+    if responsive and isinstance(chart, (alt.Chart, alt.LayerChart)):
+        finished = finished.properties(width="container")
+    return finished

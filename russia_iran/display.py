@@ -1,0 +1,72 @@
+"""Show a finished chart the way every chart in the book is shown.
+
+``show(chart, "trade-by-source")`` returns one output holding the interactive
+chart, a "Show the data" table of exactly the plotted rows and a CSV download
+of the same rows. Vega-Embed's menu on the chart exports PNG and SVG.
+The object can be displayed directly or passed to myst-nb's ``glue``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import urllib.parse
+
+import altair as alt
+import pandas as pd
+
+from .charts import chart_data
+
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def _table_frame(data: pd.DataFrame) -> pd.DataFrame:
+    """Dates as YYYY-MM-DD and missing values as empty cells, for reading and for CSV."""
+    out = data.copy()
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = out[column].dt.strftime("%Y-%m-%d")
+    return out.astype(object).where(out.notna(), "")
+
+
+class ChartWithData:
+    """A chart, its data table and its CSV link, rendered as one HTML output."""
+
+    def __init__(self, chart: alt.TopLevelMixin, name: str):
+        if not SLUG.fullmatch(name):
+            raise ValueError(f"chart name {name!r} must be lower-case words joined by hyphens")
+        self.chart = chart
+        self.name = name
+        self.data = _table_frame(chart_data(chart))
+
+    def _title(self) -> str:
+        title = self.chart.title
+        return getattr(title, "text", title) if title is not alt.Undefined else self.name
+
+    def table_html(self) -> str:
+        rows = len(self.data)
+        table = self.data.to_html(index=False, border=0, classes="ri-data-table", escape=True)
+        csv = self.data.to_csv(index=False)
+        href = "data:text/csv;charset=utf-8," + urllib.parse.quote(csv)
+        title = html.escape(str(self._title()))
+        return (
+            f'<details class="ri-data"><summary>Show the data ({rows} rows)</summary>'
+            f'<div class="ri-table-scroll" role="region" aria-label="Data for: {title}" tabindex="0">'
+            f"{table}</div></details>"
+            f'<p class="ri-download"><a download="{self.name}.csv" href="{href}">'
+            f"Download the plotted data (CSV)</a></p>"
+        )
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = self.chart._repr_mimebundle_(include, exclude)
+        bundle = bundle[0] if isinstance(bundle, tuple) else bundle
+        chart_html = bundle["text/html"]
+        return {
+            "text/html": f'<figure class="ri-chart" id="chart-{self.name}">{chart_html}{self.table_html()}</figure>',
+            "text/plain": f"Chart: {self._title()} ({len(self.data)} rows of data)",
+        }
+
+
+def show(chart: alt.TopLevelMixin, name: str) -> ChartWithData:
+    """Wrap a finished chart for display with its table view and CSV download."""
+    return ChartWithData(chart, name)

@@ -1,0 +1,71 @@
+"""The timeline of events, shared by every chapter and the reference timeline page."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from .. import charts
+
+COLUMNS = ["date", "date_precision", "title", "summary", "category", "relation", "chapter", "sources"]
+CATEGORIES = ["war", "treaty", "diplomacy", "arms", "nuclear", "trade", "energy", "transport", "sanctions", "multilateral"]
+ALL = "All categories"
+
+
+def plotted(events: pd.DataFrame) -> pd.DataFrame:
+    """The rows and columns the timeline draws, oldest first."""
+    missing = [c for c in COLUMNS if c not in events.columns]
+    if missing:
+        raise ValueError(f"events data lacks columns {missing}")
+    if events.empty:
+        raise ValueError("no events to draw")
+    return events[COLUMNS].sort_values("date").reset_index(drop=True)
+
+
+def chart(events: pd.DataFrame, *, title: str, description: str, subtitle: str | None = None,
+          interactive: bool = True) -> alt.TopLevelMixin:
+    """Events as points on a time axis, one row per category, coloured by category.
+
+    Interactive: a dropdown filters by category and a brush on the overview
+    strip below zooms the main view. Shape carries the cooperation/conflict
+    reading so that colour is not the only signal.
+    """
+    data = plotted(events)
+    present = [c for c in CATEGORIES if c in set(data["category"])]
+    colour = alt.Color("category:N", title="Category", scale=alt.Scale(domain=present),
+                       legend=alt.Legend(orient="bottom", columns=5))
+    shape = alt.Shape("relation:N", title="Relation", scale=alt.Scale(
+        domain=["cooperation", "mixed", "conflict"], range=["circle", "diamond", "triangle-up"]))
+    tooltip = [alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
+               alt.Tooltip("date_precision:N", title="Date known to the"),
+               alt.Tooltip("title:N", title="Event"),
+               alt.Tooltip("summary:N", title="Summary"),
+               alt.Tooltip("category:N", title="Category"),
+               alt.Tooltip("relation:N", title="Relation (module's reading)"),
+               alt.Tooltip("sources:N", title="Sources")]
+    if not interactive:
+        points = alt.Chart(data).mark_point(size=90, opacity=0.85).encode(
+            x=alt.X("date:T", title=None),
+            y=alt.Y("category:N", title=None, sort=present),
+            color=colour, shape=shape, tooltip=tooltip,
+        ).properties(height=max(120, 28 * len(present)))
+        return charts.finish(points, title=title, description=description, subtitle=subtitle)
+
+    pick = alt.param(name="category_choice", value=ALL,
+                     bind=alt.binding_select(options=[ALL] + present, name="Show: "))
+    brush = alt.selection_interval(name="period", encodings=["x"])
+    chosen = (alt.datum.category == pick) | (pick == ALL)
+    base = alt.Chart()  # the data sits on the concatenation, shared by both views
+    detail = base.mark_point(size=90, opacity=0.85).encode(
+        x=alt.X("date:T", title=None, scale=alt.Scale(domain={"param": "period", "encoding": "x"})),
+        y=alt.Y("category:N", title=None, sort=present),
+        color=colour, shape=shape, tooltip=tooltip,
+    ).add_params(pick).transform_filter(chosen).properties(
+        width="container", height=max(120, 28 * len(present)))
+    overview = base.mark_tick(thickness=1.5, size=14).encode(
+        x=alt.X("date:T", title="Drag across this strip to zoom; double-click to reset"),
+        color=alt.Color("category:N", scale=alt.Scale(domain=present), legend=None),
+        tooltip=[alt.Tooltip("date:T", title="Date", format="%Y"), alt.Tooltip("title:N", title="Event")],
+    ).add_params(brush).transform_filter(chosen).properties(width="container", height=36)
+    combined = alt.vconcat(detail, overview, data=data, spacing=6).resolve_scale(color="shared")
+    return charts.finish(combined, title=title, description=description, subtitle=subtitle)

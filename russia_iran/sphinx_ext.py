@@ -1,0 +1,128 @@
+"""Sphinx extension: the built book loads nothing from another host.
+
+Altair's HTML output and myst-nb's widget support point at CDN addresses
+(cdn.jsdelivr.net), which keeps the notebooks working unchanged in JupyterLab.
+After the HTML is written, this extension copies the files those addresses
+name from ``node_modules`` (installed from the pinned package.json) into
+``_build/html/_vendor/`` and rewrites each address to a path relative to the
+page. A CDN address it cannot serve locally, or a package version that does
+not satisfy the address, fails the build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+
+from .paths import ROOT
+
+NODE_MODULES = ROOT / "node_modules"
+VENDOR = "_vendor"
+# An npm package address on jsDelivr: package (maybe scoped), optional version, optional file.
+CDN_ADDRESS = re.compile(
+    r"https://cdn\.jsdelivr\.net/npm/"
+    r"(?P<package>(?:@[\w.-]+/)?[\w.-]+?)(?:@(?P<version>[\w.^~-]+))?"
+    r"(?P<file>/[\w./@-]*)?(?=[?\"'\s]|$)"
+)
+# Any other reference to a third-party script host is an error.
+FOREIGN_HOST = re.compile(r"https?://(?:cdn\.jsdelivr\.net|cdnjs\.cloudflare\.com|unpkg\.com|ajax\.googleapis\.com)[^\"'\s]*")
+# Altair lists "vega-lib" among its script paths but never loads it; serve vega there.
+ALIASES = {"vega-lib": "vega"}
+# sphinx-thebe writes its library's address into every page for its "Live code"
+# button. The book enables no live code (that needs a Binder server), so the
+# address is blanked rather than served.
+THEBE_ADDRESS = re.compile(r'(const THEBE_JS_URL = )"https://unpkg\.com/thebe@[\w.]+/lib/index\.js"')
+ASSET_SUFFIXES = {".woff", ".woff2", ".ttf", ".eot", ".svg", ".png", ".gif", ".css"}
+
+
+def _installed_version(package: str) -> str:
+    manifest = NODE_MODULES / package / "package.json"
+    if not manifest.exists():
+        raise ExtensionError(f"the npm package {package} is not installed: run the README's build command (npm ci)")
+    return json.loads(manifest.read_text())["version"]
+
+
+def _satisfies(installed: str, wanted: str | None) -> bool:
+    """jsDelivr version ranges as used here: '6' (major), '6.4.1' (exact), or none."""
+    if not wanted:
+        return True
+    wanted = wanted.lstrip("^~")
+    return installed == wanted or installed.startswith(wanted + ".")
+
+
+def _entry_file(package: str) -> str:
+    """The file jsDelivr serves for a bare package address."""
+    manifest = json.loads((NODE_MODULES / package / "package.json").read_text())
+    for field in ("jsdelivr", "unpkg", "browser", "main"):
+        if isinstance(manifest.get(field), str):
+            return manifest[field].lstrip("./")
+    raise ExtensionError(f"cannot tell which file of {package} to serve")
+
+
+def local_file(match: re.Match) -> str:
+    """Path under _vendor/ for one CDN address; checks the pinned version satisfies it."""
+    package, version, file = match["package"], match["version"], match["file"]
+    package = ALIASES.get(package, package)
+    installed = _installed_version(package)
+    if not _satisfies(installed, version):
+        raise ExtensionError(
+            f"the page asks for {package}@{version} but package.json pins {installed}: update package.json"
+        )
+    relative = file.lstrip("/") if file and file != "/" else _entry_file(package)
+    if not (NODE_MODULES / package / relative).is_file():
+        raise ExtensionError(f"{package} has no file {relative} to serve in place of {match[0]}")
+    return f"{package}/{relative}"
+
+
+def _copy(vendored: str, outdir: Path) -> None:
+    """Copy one file, and the fonts and images beside it that it may load."""
+    source = NODE_MODULES / vendored
+    target = outdir / VENDOR / vendored
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, target)
+    for sibling in source.parent.iterdir():
+        if sibling.suffix in ASSET_SUFFIXES and not (target.parent / sibling.name).exists():
+            shutil.copy2(sibling, target.parent / sibling.name)
+
+
+def localise_page(page: Path, outdir: Path) -> bool:
+    """Rewrite one HTML page's CDN addresses; return whether it changed."""
+    text = page.read_text(encoding="utf-8")
+    prefix = os.path.relpath(outdir / VENDOR, page.parent).replace(os.sep, "/")
+
+    def rewrite(match: re.Match) -> str:
+        vendored = local_file(match)
+        _copy(vendored, outdir)
+        return f"{prefix}/{vendored}"
+
+    new = THEBE_ADDRESS.sub(r'\1""', CDN_ADDRESS.sub(rewrite, text))
+    # The widget manager's base address for widget modules it does not bundle.
+    new = new.replace('data-jupyter-widgets-cdn="https://cdn.jsdelivr.net/npm/"',
+                      f'data-jupyter-widgets-cdn="{prefix}/"')
+    leftover = FOREIGN_HOST.search(new)
+    if leftover:
+        raise ExtensionError(f"{page.relative_to(outdir)} still refers to {leftover[0]}, which the book cannot serve")
+    if new != text:
+        page.write_text(new, encoding="utf-8")
+        return True
+    return False
+
+
+def localise_build(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    for page in outdir.rglob("*.html"):
+        if VENDOR not in page.relative_to(outdir).parts:
+            localise_page(page, outdir)
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("build-finished", localise_build)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

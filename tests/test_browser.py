@@ -1,0 +1,78 @@
+"""Every page of the built book in chromium, with every request outside 127.0.0.1 refused."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from conftest import HTML, pages
+
+# Third-party noise that is not an error of the book. Keep this list short and explained.
+ALLOWED_CONSOLE = (
+    # Chromium's own message when a page has no favicon.
+    "favicon.ico",
+)
+
+
+def visit(browser, url: str) -> dict:
+    """Load one page; return what went wrong and what rendered."""
+    context = browser.new_context()
+    page = context.new_page()
+    problems = {"console": [], "failed": [], "foreign": []}
+
+    def route(route):
+        host = urlparse(route.request.url).hostname
+        if route.request.url.startswith("data:") or host == "127.0.0.1":
+            route.continue_()
+        else:
+            problems["foreign"].append(route.request.url)
+            route.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and not any(a in m.text for a in ALLOWED_CONSOLE)
+            and problems["console"].append(m.text))
+    page.on("pageerror", lambda e: problems["console"].append(str(e)))
+    page.on("requestfailed", lambda r: problems["failed"].append(f"{r.url} {r.failure}"))
+    page.on("response", lambda r: r.status >= 400 and problems["failed"].append(f"{r.url} {r.status}"))
+    page.goto(url, wait_until="load")
+    charts = page.locator(".vega-embed").count()
+    if charts:
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.vega-embed')].every(e => e.querySelector('svg, canvas'))",
+            timeout=20000)
+    widgets = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
+    if widgets:
+        page.wait_for_function(
+            f"() => document.querySelectorAll('.jupyter-widgets.widget-box, .widget-vbox, .widget-hbox').length >= 1",
+            timeout=20000)
+    problems["charts"] = charts
+    problems["chart_errors"] = page.locator(".vega-embed .error, div.error").count()
+    context.close()
+    return problems
+
+
+def test_every_page_renders_offline(site, browser):
+    failures = {}
+    for path in pages():
+        url = f"{site}/{path.relative_to(HTML).as_posix()}"
+        result = visit(browser, url)
+        bad = {k: v for k, v in result.items() if k in ("console", "failed", "foreign") and v}
+        if result["chart_errors"]:
+            bad["chart_errors"] = result["chart_errors"]
+        if bad:
+            failures[path.relative_to(HTML).as_posix()] = bad
+    assert not failures, failures
+
+
+def test_demonstration_page_is_interactive(site, browser):
+    page = browser.new_page()
+    page.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
+    page.goto(f"{site}/start/reading_charts.html")
+    page.wait_for_function("() => document.querySelectorAll('.vega-embed svg, .vega-embed canvas').length >= 2")
+    slider = page.locator(".vega-bindings input[type=range]")
+    assert slider.count() == 1
+    slider.first.focus()
+    page.keyboard.press("ArrowRight")  # the control is usable from the keyboard
+    assert page.locator("details.ri-data").count() >= 2
+    assert page.locator("a[download$='.csv']").count() >= 2
+    assert page.locator(".widget-dropdown select, .widget-dropdown").count() >= 1
+    page.close()

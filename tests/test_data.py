@@ -1,0 +1,71 @@
+"""The data package: Frictionless validation plus what a schema cannot say."""
+
+from __future__ import annotations
+
+import frictionless
+import pytest
+
+import russia_iran
+from russia_iran import data
+from russia_iran.sources import SOURCE_KINDS, bibliography
+
+
+def test_frictionless_validates_the_package():
+    report = frictionless.Package(str(data.PACKAGE_FILE)).validate()
+    assert report.valid, report.flatten(["resourcePath", "rowNumber", "fieldName", "type", "note"])[:20]
+
+
+def test_module_checks_find_no_problem():
+    problems = russia_iran.validate()
+    assert not problems, "\n".join(map(str, problems[:30]))
+
+
+@pytest.mark.parametrize("name", data.names())
+def test_every_data_set_loads_typed(name):
+    frame = russia_iran.load(name)
+    assert len(frame) > 0
+    for field in data.resource(name)["schema"]["fields"]:
+        if field.get("type") == "date":
+            assert str(frame[field["name"]].dtype).startswith("datetime64")
+
+
+def test_every_source_has_an_address_and_a_kind():
+    for key, entry in bibliography().items():
+        fields = {k.lower(): v for k, v in entry.fields.items()}
+        assert fields.get("keywords") in SOURCE_KINDS, f"{key}: keywords must be one of {SOURCE_KINDS}"
+        assert fields.get("note"), f"{key}: note on who publishes it"
+        assert fields.get("url") or fields["note"].startswith("No public address"), f"{key}: url"
+
+
+def test_every_bibliography_entry_is_used():
+    used = set()
+    for name in data.names():
+        frame = russia_iran.load(name)
+        if "sources" in frame:
+            used |= {k for cell in frame["sources"].dropna() for k in cell.split(";")}
+    text = "".join(p.read_text(encoding="utf-8") for p in data.DATA_DIR.parent.glob("*/*.md"))
+    unused = [k for k in bibliography() if k not in used and k not in text]
+    assert not unused, f"entries cited nowhere: {unused}"
+
+
+def test_events_span_three_centuries_and_every_chapter():
+    events = russia_iran.load("events")
+    assert len(events) >= 100
+    assert events["date"].min().year <= 1722 and events["date"].max().year >= 2025
+    assert set(events["chapter"]) == {"history", "rapprochement", "treaty", "postwar"}
+
+
+def test_trade_keeps_disagreeing_sources_side_by_side():
+    trade = russia_iran.load("trade")
+    turnover = trade[trade["measure"] == "turnover"]
+    assert turnover.groupby("year")["value_usd_bn"].nunique().max() > 1
+    assert set(turnover["year"]) >= {2020, 2021, 2022, 2023}
+
+
+def test_treaty_articles_are_complete_and_unread_ones_uncoded():
+    provisions = russia_iran.load("treaty_provisions")
+    iran = provisions[provisions["treaty"] == "russia-iran-2025"]
+    assert sorted(iran["article"]) == list(range(0, 48))
+    unread = provisions[provisions["commitment"] == "not_read"]
+    assert unread["paraphrase"].isna().all()
+    assert provisions.loc[provisions["commitment"] != "not_read", "paraphrase"].notna().all()

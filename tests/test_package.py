@@ -1,0 +1,116 @@
+"""Unit tests of the helper package: loading, validation messages, chart style, display."""
+
+from __future__ import annotations
+
+import shutil
+
+import altair as alt
+import pandas as pd
+import pytest
+
+import russia_iran
+from russia_iran import charts, data, show
+from russia_iran.widgets import explorer
+
+SOURCED = pd.DataFrame({"year": [2020, 2021], "value": [1.0, 2.0],
+                        "sources": ["kozhanov2023putin", "riddle2025friends;kozhanov2023putin"]})
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    """A private copy of data/ that a test may break."""
+    copy = tmp_path / "data"
+    shutil.copytree(data.DATA_DIR, copy, ignore=shutil.ignore_patterns("_incoming"))
+    monkeypatch.setattr(data, "DATA_DIR", copy)
+    return copy
+
+
+def test_unknown_data_set_lists_the_known_ones():
+    with pytest.raises(russia_iran.DataError, match="the data sets are: events, trade"):
+        russia_iran.load("trades")
+
+
+def test_load_types_columns(data_copy):
+    trade = russia_iran.load("trade")
+    assert str(trade["year"].dtype) == "Int64"
+    assert trade["value_usd_bn"].dtype == "float64"
+    assert str(trade["preliminary"].dtype) == "boolean"
+
+
+@pytest.mark.parametrize("field, bad, message", [
+    ("year", "20x1", "is not a whole number"),
+    ("measure", "exports", "is not one of"),
+    ("sources", "", "is required but empty"),
+    ("sources", "nobody2099", "is not a key in references.bib"),
+    ("value_usd_bn", "-3", "outside the allowed range"),
+])
+def test_a_malformed_row_names_file_row_and_field(data_copy, field, bad, message):
+    path = data_copy / "trade.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[2, field] = bad
+    frame.to_csv(path, index=False)
+    with pytest.raises(russia_iran.DataError) as raised:
+        russia_iran.load("trade")
+    assert f"trade.csv, row 4, field '{field}'" in str(raised.value)
+    assert message in str(raised.value)
+
+
+def test_an_impossible_date_is_reported():
+    problems = data._check(pd.DataFrame({"id": ["x"], "date": ["2023-02-30"]}),
+                           {"path": "demo.csv", "schema": {"fields": [
+                               {"name": "id", "type": "string"}, {"name": "date", "type": "date"}]}})[1]
+    assert [str(p) for p in problems] == ["demo.csv, row 2, field 'date': '2023-02-30' is not a real date written YYYY-MM-DD"]
+
+
+def test_theme_is_enabled_and_palette_is_used():
+    assert alt.theme.active == "russia_iran"
+    assert alt.theme.get()()["config"]["range"]["category"] == charts.PALETTE
+
+
+def test_finish_adds_title_source_line_and_description():
+    chart = charts.finish(alt.Chart(SOURCED).mark_line().encode(x="year:O", y="value:Q"),
+                          title="Trade doubled", description="A line rising from 1 to 2.")
+    spec = chart.to_dict()
+    assert spec["title"]["text"] == "Trade doubled"
+    assert spec["title"]["subtitle"][-1] == ("Sources: Kozhanov (2023); Riddle Russia (2025). Licence: CC BY 4.0.")
+    assert spec["description"] == "A line rising from 1 to 2."
+    assert spec["width"] == "container"
+
+
+def test_source_line_shortens_long_lists():
+    line = charts.source_line(["kozhanov2023putin"] * 1 + ["riddle2025friends", "commentary2025postwar"] + ["kozhanov2023putin"] * 3)
+    assert line.count(";") == charts.MAX_NAMED_SOURCES
+    assert "and 2 more" in line
+
+
+def test_finish_refuses_data_without_sources():
+    with pytest.raises(ValueError, match="no 'sources' column"):
+        charts.finish(alt.Chart(pd.DataFrame({"a": [1]})).mark_point(), title="t", description="d")
+
+
+def test_show_adds_table_and_csv_of_exactly_the_plotted_rows():
+    chart = charts.finish(alt.Chart(SOURCED).mark_line().encode(x="year:O", y="value:Q"),
+                          title="Trade doubled", description="d")
+    html = show(chart, "demo-chart")._repr_mimebundle_()["text/html"]
+    assert "Show the data (2 rows)" in html
+    assert 'download="demo-chart.csv"' in html
+    assert "year%2Cvalue%2Csources" in html  # the CSV header, URL-encoded
+    with pytest.raises(ValueError, match="lower-case words"):
+        show(chart, "Bad Name")
+
+
+def test_explorer_renders_defaults_and_reports_problems():
+    import ipywidgets as widgets
+
+    number = widgets.IntSlider(value=3, min=0, max=5)
+
+    def render(n):
+        if n == 0:
+            raise ValueError("No data for zero.")
+        return f"<b>{n * 2}</b>"
+
+    box = explorer({"n": number}, render, title="Double")
+    result = box.children[-1]
+    assert result.value == "<b>6</b>"
+    number.value = 0
+    assert "No data for zero." in result.value

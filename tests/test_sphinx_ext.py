@@ -1,0 +1,59 @@
+"""The build-time rewrite of CDN addresses to the book's own copies."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sphinx.errors import ExtensionError
+
+from russia_iran import sphinx_ext
+
+
+def page(tmp_path, body: str, where: str = "chapters/page.html"):
+    path = tmp_path / where
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
+    return path
+
+
+def test_altair_addresses_become_relative_local_paths(tmp_path):
+    html = page(tmp_path, '"vega": "https://cdn.jsdelivr.net/npm/vega@6?noext", '
+                          '"vega-lib": "https://cdn.jsdelivr.net/npm/vega-lib?noext"')
+    assert sphinx_ext.localise_page(html, tmp_path)
+    text = html.read_text()
+    assert '"../_vendor/vega/build/vega.min.js?noext"' in text
+    assert "cdn.jsdelivr" not in text
+    assert (tmp_path / "_vendor/vega/build/vega.min.js").is_file()
+
+
+def test_file_addresses_and_widget_base_are_rewritten(tmp_path):
+    html = page(tmp_path, '<script src="https://cdn.jsdelivr.net/npm/@jupyter-widgets/html-manager@1.0.15/dist/embed-amd.js" '
+                          'data-jupyter-widgets-cdn="https://cdn.jsdelivr.net/npm/"></script>', "index.html")
+    sphinx_ext.localise_page(html, tmp_path)
+    text = html.read_text()
+    assert 'src="_vendor/@jupyter-widgets/html-manager/dist/embed-amd.js"' in text
+    assert 'data-jupyter-widgets-cdn="_vendor/"' in text
+    fonts = list((tmp_path / "_vendor/@jupyter-widgets/html-manager/dist").glob("*.woff2"))
+    assert fonts, "the widget manager's fonts travel with it"
+
+
+def test_a_version_the_lock_does_not_pin_fails_the_build(tmp_path):
+    html = page(tmp_path, '"https://cdn.jsdelivr.net/npm/vega-lite@5.20.1?noext"')
+    with pytest.raises(ExtensionError, match="package.json pins"):
+        sphinx_ext.localise_page(html, tmp_path)
+
+
+def test_an_address_the_book_cannot_serve_fails_the_build(tmp_path):
+    html = page(tmp_path, '<script src="https://unpkg.com/some-lib@1/index.js"></script>')
+    with pytest.raises(ExtensionError, match="cannot serve"):
+        sphinx_ext.localise_page(html, tmp_path)
+
+
+def test_package_json_pins_the_vega_lite_altair_expects():
+    import altair as alt
+
+    pins = json.loads((sphinx_ext.ROOT / "package.json").read_text())["dependencies"]
+    assert pins["vega-lite"] == alt.VEGALITE_VERSION
+    assert pins["vega"].split(".")[0] == alt.VEGA_VERSION.split(".")[0]
+    assert pins["vega-embed"].split(".")[0] == alt.VEGAEMBED_VERSION.split(".")[0]
