@@ -24,6 +24,7 @@ from .paths import ROOT
 
 NODE_MODULES = ROOT / "node_modules"
 VENDOR = "_vendor"
+DATASETS_PAGE = "reference/_datasets.md"  # generated; included by reference/about_data.md
 # An npm package address on jsDelivr: package (maybe scoped), optional version, optional file.
 CDN_ADDRESS = re.compile(
     r"https://cdn\.jsdelivr\.net/npm/"
@@ -123,6 +124,21 @@ def localise_build(app: Sphinx, exception: Exception | None) -> None:
             localise_page(page, outdir)
 
 
+def write_dataset_pages(app: Sphinx) -> None:
+    """Describe the data sets from datapackage.json; a bad row fails the build here, clearly."""
+    from .about import datasets_markdown
+    from .data import DataError
+
+    try:
+        text = datasets_markdown()
+    except DataError as problem:
+        raise ExtensionError(str(problem)) from None
+    target = Path(app.srcdir) / DATASETS_PAGE
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("builder-inited", write_dataset_pages)
     app.connect("build-finished", localise_build)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
