@@ -34,7 +34,7 @@ def _cell(text: str) -> str:
 def dataset_markdown(name: str) -> str:
     res = data.resource(name)
     frame = data.load(name)
-    lines = [f"### {res['title']}", "", f"`{name}` — {res['description']}", ""]
+    lines = [f"# {res['title']}", "", f"`{name}` — {res['description']}", ""]
     facts = [f"{len(frame)} rows"]
     if "sources" in frame:
         keys = keys_in(frame["sources"])

@@ -8,6 +8,8 @@ built from the data's citations, the licence and an accessible description.
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
@@ -21,10 +23,17 @@ MUTED = "#57606a"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 LICENCE = "CC BY 4.0"
 MAX_NAMED_SOURCES = 4
+# Vega titles do not wrap, and a long line squeezes the plot on a phone: wrap them here.
+TITLE_WIDTH = 44
+SUBTITLE_WIDTH = 62
 
 # Fixed colours for the categories that recur across chapters, so that
 # "war" or "cooperation" looks the same on every page.
 RELATION_COLOURS = {"cooperation": "#009E73", "mixed": "#999999", "conflict": "#D55E00"}
+# Paul Tol's colour-blind-safe "muted" scheme, one colour for each event category.
+CATEGORY_COLOURS = {"war": "#CC6677", "treaty": "#332288", "diplomacy": "#44AA99", "arms": "#882255",
+                    "nuclear": "#DDCC77", "trade": "#117733", "energy": "#999933", "transport": "#88CCEE",
+                    "sanctions": "#AA4499", "multilateral": "#555555", "space": "#BBBBBB"}
 COUNTRY_COLOURS = {"Russia": "#0072B2", "Soviet Union": "#0072B2", "Iran": "#D55E00"}
 
 
@@ -55,13 +64,12 @@ def house_theme() -> alt.theme.ThemeConfig:
 
 
 def source_line(keys: list[str]) -> str:
-    """'Source: Kozhanov (2023); Riddle Russia (2025). Licence: CC BY 4.0.' — long lists are shortened."""
+    """'Sources: Kozhanov (2023); Riddle Russia (2025). Licence: CC BY 4.0.'; long lists are counted, not named."""
     if not keys:
         raise ValueError("a chart needs at least one source")
     cited = [short_citation(k) for k in keys]
     if len(cited) > MAX_NAMED_SOURCES:
-        rest = len(cited) - MAX_NAMED_SOURCES
-        cited = cited[:MAX_NAMED_SOURCES] + [f"and {rest} more (see the data table)"]
+        return f"Sources: {len(cited)} references, named row by row in the data table. Licence: {LICENCE}."
     label = "Source" if len(keys) == 1 else "Sources"
     return f"{label}: {'; '.join(cited)}. Licence: {LICENCE}."
 
@@ -90,8 +98,14 @@ def finish(chart: alt.TopLevelMixin, *, title: str, description: str, subtitle: 
         if "sources" not in data.columns:
             raise ValueError("the plotted data has no 'sources' column; pass sources=[...]")
         sources = keys_in(data["sources"])
-    lines = ([subtitle] if subtitle else []) + [source_line(sources)]
-    finished = chart.properties(title=alt.Title(text=title, subtitle=lines), description=description)
+    lines = textwrap.wrap(subtitle, SUBTITLE_WIDTH) if subtitle else []
+    lines += textwrap.wrap(source_line(sources), SUBTITLE_WIDTH)
+    finished = chart.properties(title=alt.Title(text=textwrap.wrap(title, TITLE_WIDTH), subtitle=lines),
+                                description=description)
     if responsive and isinstance(chart, (alt.Chart, alt.LayerChart)):
         finished = finished.properties(width="container")
+    elif responsive:
+        # Concatenated views sized "container" overflow by their axes unless the
+        # whole is fitted to the container's width.
+        finished = finished.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     return finished

@@ -11,6 +11,7 @@ not satisfy the address, fails the build.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -35,10 +36,13 @@ CDN_ADDRESS = re.compile(
 FOREIGN_HOST = re.compile(r"https?://(?:cdn\.jsdelivr\.net|cdnjs\.cloudflare\.com|unpkg\.com|ajax\.googleapis\.com)[^\"'\s]*")
 # Altair lists "vega-lib" among its script paths but never loads it; serve vega there.
 ALIASES = {"vega-lib": "vega"}
-# sphinx-thebe writes its library's address into every page for its "Live code"
-# button. The book enables no live code (that needs a Binder server), so the
-# address is blanked rather than served.
-THEBE_ADDRESS = re.compile(r'(const THEBE_JS_URL = )"https://unpkg\.com/thebe@[\w.]+/lib/index\.js"')
+# sphinx-thebe writes its library's address into every page, twice (the second
+# copy is a console error), for a "Live code" button this book does not enable
+# (it needs a Binder server). The first copy is kept with a blank address.
+THEBE_SCRIPT = re.compile(r'<script>const THEBE_JS_URL = "https://unpkg\.com/thebe@[\w.]+/lib/index\.js";(.*?)</script>\s*')
+# The widget manager finds its icon fonts beside the address RequireJS gives its
+# modules, which by default is the page's own folder: point RequireJS at _vendor.
+WIDGET_MANAGER_TAG = re.compile(r'<script\b[^>]*src="([^"]*/@jupyter-widgets/html-manager/dist/)embed-amd\.js"')
 ASSET_SUFFIXES = {".woff", ".woff2", ".ttf", ".eot", ".svg", ".png", ".gif", ".css"}
 
 
@@ -102,7 +106,16 @@ def localise_page(page: Path, outdir: Path) -> bool:
         _copy(vendored, outdir)
         return f"{prefix}/{vendored}"
 
-    new = THEBE_ADDRESS.sub(r'\1""', CDN_ADDRESS.sub(rewrite, text))
+    new = CDN_ADDRESS.sub(rewrite, text)
+    thebe = list(THEBE_SCRIPT.finditer(new))
+    for match in reversed(thebe):
+        kept = f'<script>const THEBE_JS_URL = "";{match[1]}</script>\n' if match is thebe[0] else ""
+        new = new[:match.start()] + kept + new[match.end():]
+    if '"@jupyter-widgets/html-manager/dist": ' not in new:  # pages Sphinx did not rewrite this time are done
+        new = WIDGET_MANAGER_TAG.sub(
+            lambda m: f'<script>require.config({{paths: {{"@jupyter-widgets/html-manager/dist": "{m[1].rstrip("/")}"}}}});'
+                      f"</script>\n{m[0]}",
+            new)
     # The widget manager's base address for widget modules it does not bundle.
     new = new.replace('data-jupyter-widgets-cdn="https://cdn.jsdelivr.net/npm/"',
                       f'data-jupyter-widgets-cdn="{prefix}/"')
@@ -138,7 +151,43 @@ def write_dataset_pages(app: Sphinx) -> None:
         target.write_text(text, encoding="utf-8")
 
 
+def inputs_fingerprint() -> str:
+    """Hash of what every notebook's output depends on besides its own code."""
+    digest = hashlib.sha256()
+    files = sorted([*(ROOT / "russia_iran").rglob("*.py"), *(ROOT / "data").glob("*.csv"),
+                    ROOT / "data" / "datapackage.json", ROOT / "references.bib"])
+    for path in files:
+        digest.update(path.relative_to(ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def refresh_cache_when_inputs_change(app: Sphinx) -> None:
+    """The execution cache keys on a notebook's code only; a change to the helper
+    package or the data must re-run the notebooks too, or pages would show stale
+    numbers. Clear the cache and mark every notebook page outdated."""
+    cache = Path(app.config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
+    stamp = Path(app.outdir).parent / ".inputs-fingerprint"
+    fingerprint = inputs_fingerprint()
+    app.env.russia_iran_inputs_changed = not stamp.exists() or stamp.read_text() != fingerprint
+    if app.env.russia_iran_inputs_changed:
+        shutil.rmtree(cache, ignore_errors=True)
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(fingerprint)
+
+
+def notebooks_to_rerun(app: Sphinx, env, added, changed, removed) -> list[str]:
+    if not getattr(env, "russia_iran_inputs_changed", False):
+        return []
+    return [doc for doc in env.found_docs
+            if doc not in added and doc not in changed
+            and (Path(app.srcdir) / f"{doc}.md").is_file()
+            and (Path(app.srcdir) / f"{doc}.md").read_text(encoding="utf-8").startswith("---\njupytext:")]
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("builder-inited", refresh_cache_when_inputs_change)
+    app.connect("env-get-outdated", notebooks_to_rerun)
     app.connect("builder-inited", write_dataset_pages)
     app.connect("build-finished", localise_build)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

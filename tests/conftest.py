@@ -36,8 +36,11 @@ def built_book() -> subprocess.CompletedProcess:
 @pytest.fixture(scope="session")
 def site(built_book) -> str:
     """Serve _build/html on 127.0.0.1; yields the base address."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(HTML))
-    handler.log_message = lambda *args: None
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(QuietHandler, directory=str(HTML))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -57,3 +57,15 @@ def test_package_json_pins_the_vega_lite_altair_expects():
     assert pins["vega-lite"] == alt.VEGALITE_VERSION
     assert pins["vega"].split(".")[0] == alt.VEGA_VERSION.split(".")[0]
     assert pins["vega-embed"].split(".")[0] == alt.VEGAEMBED_VERSION.split(".")[0]
+
+
+def test_rewriting_twice_changes_nothing_more(tmp_path):
+    html = page(tmp_path, '<script>const THEBE_JS_URL = "https://unpkg.com/thebe@0.8.2/lib/index.js"; const a = 1</script>\n'
+                          '<script>const THEBE_JS_URL = "https://unpkg.com/thebe@0.8.2/lib/index.js"; const a = 1</script>\n'
+                          '<script src="https://cdn.jsdelivr.net/npm/@jupyter-widgets/html-manager@1.0.15/dist/embed-amd.js"></script>')
+    sphinx_ext.localise_page(html, tmp_path)
+    once = html.read_text()
+    assert once.count("THEBE_JS_URL") == 1 and "unpkg" not in once
+    assert once.count("require.config") == 1
+    assert not sphinx_ext.localise_page(html, tmp_path)
+    assert html.read_text() == once

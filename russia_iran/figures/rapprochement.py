@@ -218,7 +218,8 @@ def arms_reversal(arms: pd.DataFrame) -> alt.TopLevelMixin:
         x=x,
         y=alt.Y("direction:N", title=None, sort=directions),
         yOffset=alt.YOffset("step:N", sort=["Agreed", "First delivery"]),
-        color=alt.Color("direction:N", title="Direction", scale=alt.Scale(domain=directions, range=colours)),
+        color=alt.Color("direction:N", title="Direction", scale=alt.Scale(domain=directions, range=colours),
+                        legend=None),  # the y axis already names the direction
         shape=alt.Shape("step:N", title="Step", scale=alt.Scale(domain=["Agreed", "First delivery"],
                                                                  range=["diamond", "circle"])),
         tooltip=[alt.Tooltip("year:Q", title="Year", format="d"),
@@ -421,7 +422,7 @@ def trade_explorer_html(trade: pd.DataFrame, year: int, basis: str = ALL_BASES) 
         summary = f"No source gives a whole-year turnover figure for {year}."
     return (f"<table class='ri-data-table'><caption>Russia–Iran trade in {year}, basis: {html.escape(basis)}"
             f"</caption><thead><tr><th>Measure</th><th>US$ bn</th><th>Basis</th><th>Preliminary</th>"
-            f"<th>Change on {year - 1}, same basis</th><th>Source</th></tr></thead><tbody>{body}</tbody></table>"
+            f"<th>Change on {year - 1} (median figure, same basis)</th><th>Source</th></tr></thead><tbody>{body}</tbody></table>"
             f"<p>{html.escape(summary)}</p>")
 
 
@@ -430,3 +431,18 @@ def explorer_options(trade: pd.DataFrame, start: int = 2013) -> dict:
     years = sorted(int(y) for y in trade.loc[trade["year"] >= start, "year"].unique())
     bases = [ALL_BASES] + [label for code, label in BASIS_LABELS.items() if code in set(trade["basis"])]
     return {"years": years, "bases": bases}
+
+
+def trade_explorer(trade: pd.DataFrame, year: int = INVASION_YEAR, basis: str = ALL_BASES):
+    """An ipywidgets explorer: pick a year and a statistical basis, see the figures as a table."""
+    import ipywidgets as widgets
+
+    from ..widgets import explorer
+
+    options = explorer_options(trade)
+    controls = {
+        "year": widgets.Dropdown(options=options["years"], value=year, description="Year"),
+        "basis": widgets.Dropdown(options=options["bases"], value=basis, description="Basis"),
+    }
+    return explorer(controls, render=lambda year, basis: trade_explorer_html(trade, year, basis),
+                    title="Russia–Iran trade: one year, one basis")

@@ -37,7 +37,7 @@ def tooltips(trade: pd.DataFrame) -> alt.TopLevelMixin:
     """Turnover by year, one point per source's figure: hover for details."""
     data = turnover(trade)
     points = alt.Chart(data).mark_point(size=80).encode(
-        x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d")),
+        x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d"), scale=alt.Scale(zero=False)),
         y=alt.Y("value_usd_bn:Q", title="Turnover, US$ billion"),
         color=alt.Color("basis_label:N", title="Statistical basis"),
         shape=alt.Shape("basis_label:N", title="Statistical basis"),
@@ -60,13 +60,15 @@ def threshold(trade: pd.DataFrame) -> alt.TopLevelMixin:
                                              name="Highlight turnover above (US$ bn): "))
     above = alt.datum.value_usd_bn >= level
     points = alt.Chart(data).mark_point(size=80, filled=True).encode(
-        x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d")),
+        x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d"), scale=alt.Scale(zero=False)),
         y=alt.Y("value_usd_bn:Q", title="Turnover, US$ billion"),
         color=alt.condition(above, alt.value(charts.PALETTE[1]), alt.value("#bbbbbb")),
         shape=alt.condition(above, alt.value("triangle-up"), alt.value("circle")),
         tooltip=_tooltip(),
     )
-    rule = alt.Chart(data).mark_rule(strokeDash=[4, 4], color=charts.MUTED).encode(y=alt.datum(level))
+    rule = alt.Chart(data).mark_rule(strokeDash=[4, 4], color=charts.MUTED).encode(
+        y=alt.Y("level_value:Q")).transform_aggregate(rows="count()").transform_calculate(
+        level_value=level.name)
     layered = alt.layer(points, rule).add_params(level).properties(height=280)
     return charts.finish(
         layered,
