@@ -18,6 +18,8 @@ TOPOLOGY = ROOT / "node_modules" / "world-atlas" / "countries-110m.json"
 SOURCE_NOTE = "Country outlines: Natural Earth (public domain), via the world-atlas package."
 # West, south, east, north: the Caucasus, the Caspian and Iran, to the Gulf and the Volga.
 REGION = (26.0, 22.0, 75.0, 58.0)
+# A ring clipped down to a sliver has next to no area; Vega would fill the globe with it.
+MIN_RING_AREA = 0.05
 
 
 @lru_cache(maxsize=1)
@@ -78,6 +80,11 @@ def _clip(ring: list[tuple[float, float]], box: tuple[float, float, float, float
     return points
 
 
+def _area(ring: list[tuple[float, float]]) -> float:
+    """Planar signed area in square degrees (shoelace)."""
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1])) / 2
+
+
 def _cross_x(a, b, x):
     t = (x - a[0]) / (b[0] - a[0])
     return (x, a[1] + t * (b[1] - a[1]))
@@ -109,7 +116,7 @@ def countries(box: tuple[float, float, float, float] = REGION, precision: int = 
                 ring = _clip(_ring(arc_indexes), box)
                 rounded = [(round(x, precision), round(y, precision)) for x, y in ring]
                 ring = [p for i, p in enumerate(rounded) if i == 0 or p != rounded[i - 1]]
-                if len(ring) >= 4:
+                if len(ring) >= 4 and abs(_area(ring)) >= MIN_RING_AREA:
                     if ring[0] != ring[-1]:
                         ring.append(ring[0])
                     rings.append([list(p) for p in ring])

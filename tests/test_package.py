@@ -121,3 +121,19 @@ def test_explorer_renders_defaults_and_reports_problems():
     assert result.value == "<b>6</b>"
     number.value = 0
     assert "No data for zero." in result.value
+
+
+def test_basemap_clips_to_the_region_without_slivers():
+    from russia_iran import basemap
+
+    features = basemap.countries()
+    names = {f["properties"]["name"] for f in features}
+    assert {"Iran", "Russia", "Azerbaijan", "Kazakhstan", "Turkmenistan"} <= names
+    assert "Brazil" not in names
+    west, south, east, north = basemap.REGION
+    for feature in features:
+        for polygon in feature["geometry"]["coordinates"]:
+            for ring in polygon:
+                assert ring[0] == ring[-1]
+                assert abs(basemap._area([tuple(p) for p in ring])) >= basemap.MIN_RING_AREA or ring is not polygon[0]
+                assert all(west <= x <= east and south <= y <= north for x, y in ring)

@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 
 from .. import charts
+from ..basemap import SOURCE_NOTE, countries
 from ..sources import keys_in, short_citation
 
 FIRST_YEAR, LAST_YEAR = 1722, 2021
@@ -169,8 +170,8 @@ def arms_to_iran(arms: pd.DataFrame) -> alt.TopLevelMixin:
         y=alt.Y("label:N", title=None, sort=alt.EncodingSortField("year", order="ascending"),
                 axis=alt.Axis(labelLimit=330)),
         size=alt.Size("value_shown:Q", scale=alt.Scale(range=[50, 700]), legend=None),
-        color=alt.Color("status:N", title="Status"),
-        shape=alt.Shape("status:N", title="Status"),
+        color=alt.Color("status:N", title="Status", legend=alt.Legend(columns=2)),
+        shape=alt.Shape("status:N", title="Status", legend=alt.Legend(columns=2)),
         opacity=alt.condition(status, alt.value(0.9), alt.value(0.15)),
         tooltip=[alt.Tooltip("system:N", title="System"), alt.Tooltip("year:Q", title="Year", format="d"),
                  alt.Tooltip("year_basis:N", title="Year is the"), alt.Tooltip("quantity:Q", title="Units"),
@@ -226,15 +227,6 @@ def _box(data: pd.DataFrame, margin: float = 2.0) -> tuple[float, float, float, 
             float(places["lon"].max()) + margin, float(places["lat"].max()) + margin)
 
 
-def _outline_area(feature: dict) -> float:
-    """Planar area (square degrees) of a feature's outer rings; slivers left by clipping have almost none."""
-    total = 0.0
-    for polygon in feature["geometry"]["coordinates"]:
-        ring = polygon[0]
-        total += abs(sum(ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1] for i in range(len(ring) - 1))) / 2
-    return total
-
-
 def corridor_map(nodes: pd.DataFrame, segments: pd.DataFrame) -> alt.TopLevelMixin:
     """Map of the North–South corridor's places and links over country outlines."""
     data = corridor_rows(nodes, segments)
@@ -242,20 +234,10 @@ def corridor_map(nodes: pd.DataFrame, segments: pd.DataFrame) -> alt.TopLevelMix
     frame = {"type": "Feature", "properties": {},
              "geometry": {"type": "Polygon",
                           "coordinates": [[[west, south], [west, north], [east, north], [east, south], [west, south]]]}}
-    layers = []
-    try:
-        from ..basemap import SOURCE_NOTE, countries
-        # Drop slivers: a country clipped to a corner of the box can leave a ring that
-        # the spherical projection reads as covering the whole globe.
-        shapes = [f for f in countries(box=(west, south, east, north)) if _outline_area(f) >= 0.5]
-        outlines = alt.Chart(alt.Data(values=shapes)).mark_geoshape(
-            fill="#f2efe9", stroke="#b5b0a6", strokeWidth=0.6, clip=True
-        ).encode(tooltip=[alt.Tooltip("properties.name:N", title="Country")])
-        layers.append(outlines)
-    except (ImportError, FileNotFoundError):
-        # TODO(history): no base layer when the country outlines are unavailable; the
-        # places and links below are drawn from their own longitude/latitude.
-        SOURCE_NOTE = "Country outlines unavailable in this build."
+    outlines = alt.Chart(alt.Data(values=countries(box=(west, south, east, north)))).mark_geoshape(
+        fill="#f2efe9", stroke="#b5b0a6", strokeWidth=0.6, clip=True
+    ).encode(tooltip=[alt.Tooltip("properties.name:N", title="Country")])
+    layers = [outlines]
     route_colour = alt.Color("route:N", title="Route")
     links = alt.Chart().transform_filter(alt.datum.row == "link").mark_rule(strokeWidth=3).encode(
         longitude="lon:Q", latitude="lat:Q", longitude2="lon2:Q", latitude2="lat2:Q",

@@ -1,0 +1,345 @@
+"""Charts and explorers for the chapter "After the twelve-day war: the balance shifts to Moscow".
+
+Every chart function takes DataFrames from ``load(...)``, keeps only the rows
+and columns it draws (they become the downloadable CSV, with the ``sources``
+column kept for the source line) and returns a chart passed through
+``charts.finish``. The helpers at the top compute the numbers that the
+chapter's prose glues in and the indicators of ``dependence_indicators.csv``
+that are counted from the module's other data sets, so that a test can check
+the file against the data it claims to summarise.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import altair as alt
+import pandas as pd
+
+from .. import charts
+from ..sources import keys_in
+from .rapprochement import _cite, proportion_data
+
+WAR_START, WAR_END = pd.Timestamp("2025-06-13"), pd.Timestamp("2025-06-24")
+YEARS = [2021, 2023, 2025]
+DIRECTIONS = {"iran_needs_russia": "Iran's need for Russia", "russia_needs_iran": "Russia's need for Iran"}
+DIRECTION_COLOURS = {"Iran's need for Russia": charts.COUNTRY_COLOURS["Iran"],
+                     "Russia's need for Iran": charts.COUNTRY_COLOURS["Russia"]}
+# The three-year window each observation year summarises, for the counts from arms.csv.
+WINDOWS = {2021: (2019, 2021), 2023: (2022, 2023), 2025: (2024, 2025)}
+# Rows of nuclear.csv that name the same project differently.
+PROJECT_GROUPS = {"Bushehr-1": "Bushehr-1", "Bushehr-2": "Bushehr-2 and -3", "Bushehr-2 and -3": "Bushehr-2 and -3",
+                  "Hormoz (Iran Hormoz)": "Hormoz", "Small modular reactors": "Small modular reactors"}
+ACTIVE = ["agreed", "memorandum", "under_construction", "operating"]
+# Events in which Russia acted at the UN against the return of sanctions on Iran (2025).
+UN_SHIELD_TITLES = ["E3 trigger snapback; Russia calls it void",
+                    "Putin and Pezeshkian meet at the SCO summit",
+                    "Security Council rejects a Russia–China delay",
+                    "UN sanctions on Iran restored",
+                    "Dispute over the end of Resolution 2231"]
+
+
+# ---------------------------------------------------------------- helpers for the prose
+
+
+def postwar_events(events: pd.DataFrame) -> pd.DataFrame:
+    """The chapter's events, oldest first."""
+    rows = events[events["chapter"] == "postwar"].sort_values("date").reset_index(drop=True)
+    if rows.empty:
+        raise ValueError("no events with chapter == 'postwar'")
+    return rows
+
+
+def war_length_days(start: pd.Timestamp = WAR_START, end: pd.Timestamp = WAR_END) -> int:
+    """Days of the twelve-day war, counting both the first and the last."""
+    return int((end - start).days) + 1
+
+
+def share(partners: pd.DataFrame, trade: pd.DataFrame, reporter: str, partner: str, year: int) -> float:
+    """Partner's share (per cent) of the reporter's total goods trade, as chosen by ``proportion_data``."""
+    rows = proportion_data(partners, trade, start=2020)
+    hit = rows[(rows["reporter"] == reporter) & (rows["partner"] == partner) & (rows["year"] == year)]
+    if hit.empty or hit["share_pct"].isna().all():
+        raise ValueError(f"no share of {partner} in {reporter}'s trade for {year}")
+    return float(hit["share_pct"].iloc[0])
+
+
+def turnover(partners: pd.DataFrame, trade: pd.DataFrame, reporter: str, partner: str, year: int) -> float:
+    """The turnover figure (US$ bn) the share charts use for one pair and year."""
+    rows = proportion_data(partners, trade, start=2020)
+    hit = rows[(rows["reporter"] == reporter) & (rows["partner"] == partner) & (rows["year"] == year)]
+    if hit.empty:
+        raise ValueError(f"no turnover of {reporter} with {partner} in {year}")
+    return float(hit["value_usd_bn"].iloc[0])
+
+
+def _arms_year(row) -> list[int]:
+    """Years in which an arms record did something: agreed, first delivered, or (undated reports) was reported."""
+    years = [int(y) for y in (row["year_agreed"], row["first_delivery_year"]) if pd.notna(y)]
+    if not years:
+        found = re.findall(r"(19|20)(\d\d)", str(row["sources"]))
+        years = [int(min(a + b for a, b in found))] if found else []
+    return years
+
+
+def arms_count(arms: pd.DataFrame, recipient: str, year: int) -> int:
+    """Arms records going to ``recipient`` with a step in the window that ends in ``year`` (see WINDOWS)."""
+    low, high = WINDOWS[year]
+    to = arms[arms["recipient"] == recipient]
+    return int(sum(any(low <= y <= high for y in _arms_year(r)) for _, r in to.iterrows()))
+
+
+def nuclear_projects(nuclear: pd.DataFrame, year: int) -> list[str]:
+    """Distinct Russian-built or Russian-agreed nuclear projects in Iran on record by the end of ``year``."""
+    rows = nuclear[(nuclear["date"].dt.year <= year) & nuclear["status"].isin(ACTIVE)]
+    return sorted({PROJECT_GROUPS[p] for p in rows["project"] if p in PROJECT_GROUPS})
+
+
+def un_shield_count(events: pd.DataFrame, year: int) -> int:
+    """Events in the module's data in which Russia acted at the UN against sanctions on Iran in ``year``."""
+    rows = events[(events["date"].dt.year == year) & events["title"].isin(UN_SHIELD_TITLES)]
+    return int(len(rows))
+
+
+def computed_indicators(partners: pd.DataFrame, trade: pd.DataFrame, arms: pd.DataFrame,
+                        nuclear: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """The indicator values that are computed from the module's data, for checking the CSV against them."""
+    rows = []
+    for year in YEARS:
+        rows += [("arms_iran_to_russia", year, arms_count(arms, "Russia", year)),
+                 ("arms_russia_to_iran", year, arms_count(arms, "Iran", year)),
+                 ("nuclear_projects", year, len(nuclear_projects(nuclear, year))),
+                 ("un_shield_actions", year, un_shield_count(events, year))]
+    # Shares: the reference year used for each observation year is in the CSV's reference_year column.
+    ref = {"iran_share_of_russia_trade": ("Russia", "Iran", {2021: 2022, 2023: 2023, 2025: 2023}),
+           "russia_share_of_iran_trade": ("Iran", "Russia", {2021: 2021, 2023: 2022, 2025: 2024})}
+    for name, (reporter, partner, years) in ref.items():
+        for year, used in years.items():
+            rows.append((name, year, round(share(partners, trade, reporter, partner, used), 2)))
+    return pd.DataFrame(rows, columns=["indicator", "year", "value"])
+
+
+# ---------------------------------------------------------------- chart 1: the war, day by day
+
+
+def war_days(events: pd.DataFrame, start: str = "2025-06-12", end: str = "2025-06-26") -> alt.TopLevelMixin:
+    """The twelve days of war: one point per event on a day scale, labelled, with tooltips; a menu picks the category."""
+    rows = postwar_events(events)
+    rows = rows[(rows["date"] >= pd.Timestamp(start)) & (rows["date"] <= pd.Timestamp(end))].copy()
+    if rows.empty:
+        raise ValueError(f"no events between {start} and {end}")
+    rows["day_of_war"] = (rows["date"] - WAR_START).dt.days + 1
+    rows["source"] = rows["sources"].map(_cite)
+    data = rows[["date", "day_of_war", "title", "summary", "category", "relation", "source", "sources"]]
+    present = [c for c in charts.CATEGORY_COLOURS if c in set(data["category"])]
+    pick = alt.param(name="war_category", value="All", bind=alt.binding_select(
+        options=["All"] + present, name="Category: "))
+    base = alt.Chart(data).transform_filter((alt.datum.category == pick) | (pick == "All")).transform_window(
+        stack="rank()", groupby=["date"], sort=[alt.SortField("title")])
+    x = alt.X("date:T", title=None, axis=alt.Axis(format="%d %b", tickCount="day", labelAngle=-45),
+              scale=alt.Scale(domain=[start, end]))
+    y = alt.Y("stack:O", title=None, axis=None)
+    colour = alt.Color("category:N", title="Category", scale=alt.Scale(
+        domain=present, range=[charts.CATEGORY_COLOURS[c] for c in present]))
+    tooltip = [alt.Tooltip("date:T", title="Date", format="%d %B %Y"),
+               alt.Tooltip("day_of_war:Q", title="Day of the war"),
+               alt.Tooltip("title:N", title="Event"), alt.Tooltip("summary:N", title="Summary"),
+               alt.Tooltip("category:N", title="Category"), alt.Tooltip("source:N", title="Sources")]
+    shape = alt.Shape("category:N", title="Category", scale=alt.Scale(domain=present))
+    points = base.mark_point(size=160, filled=True, opacity=0.9).encode(x=x, y=y, color=colour, shape=shape,
+                                                                           tooltip=tooltip)
+    war = alt.Chart(pd.DataFrame({"start": [WAR_START], "end": [WAR_END + pd.Timedelta(hours=23)],
+                                  "label": ["Twelve-day war, 13–24 June 2025"]})).mark_rect(
+        color="#f3d6dc", opacity=0.45).encode(x="start:T", x2="end:T")
+    war_label = war.mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=11, color=charts.MUTED).encode(
+        x="start:T", y=alt.value(0), text="label:N")
+    layered = alt.layer(war, war_label, points).add_params(pick).properties(height=220)
+    return charts.finish(
+        layered,
+        sources=keys_in(data["sources"]),
+        title="Russia talked throughout the war but sent no help",
+        subtitle="Events of 12–26 June 2025, one symbol per event; hover for the summary and sources",
+        description=("Day-by-day chart of the twelve-day war between Israel and Iran, 13 to 24 June 2025, and the "
+                     "days around it. Each event is a symbol on its date, coloured and shaped by category (war, "
+                     "diplomacy, nuclear); events on the same day are stacked. The war days are shaded. Diplomatic "
+                     "events are Russian condemnations, calls and offers of mediation; none is a military step. "
+                     "A menu filters the categories."),
+    )
+
+
+# ---------------------------------------------------------------- chart 2: each other's weight
+
+
+def weight_data(partners: pd.DataFrame, trade: pd.DataFrame) -> pd.DataFrame:
+    """Shares of each reporter's total trade held by each partner, for every year with a world total."""
+    rows = proportion_data(partners, trade, start=2020)
+    rows = rows[rows["share_pct"].notna()].copy()
+    if rows.empty:
+        raise ValueError("no partner share can be computed")
+    rows["year"] = rows["year"].astype(int)
+    rows["pair"] = rows["bilateral"].map({True: "Russia–Iran trade", False: "Trade with other partners"})
+    return rows[["reporter", "partner", "year", "value_usd_bn", "share_pct", "share_of", "pair", "basis_label",
+                 "source", "note", "sources"]].reset_index(drop=True)
+
+
+def weight_of_each_other(partners: pd.DataFrame, trade: pd.DataFrame) -> alt.TopLevelMixin:
+    """Partner shares of the chosen country's trade, grouped by year; the Russia–Iran bar is solid, labelled."""
+    data = weight_data(partners, trade)
+    reporter = alt.param(name="weight_reporter", value="Russia",
+                         bind=alt.binding_select(options=["Russia", "Iran"], name="Share of the trade of: "))
+    base = alt.Chart(data).transform_filter(alt.datum.reporter == reporter)
+    y = alt.Y("partner:N", title=None, sort=alt.EncodingSortField(field="share_pct", op="max", order="descending"))
+    bars = base.mark_bar().encode(
+        x=alt.X("share_pct:Q", title="Share of the country's total goods trade (%)"),
+        y=y,
+        yOffset=alt.YOffset("year:O"),
+        color=alt.Color("year:O", title="Year", scale=alt.Scale(scheme="blues")),
+        opacity=alt.Opacity("pair:N", title=None, scale=alt.Scale(
+            domain=["Russia–Iran trade", "Trade with other partners"], range=[1.0, 0.45])),
+        stroke=alt.condition(alt.datum.pair == "Russia–Iran trade", alt.value(charts.COUNTRY_COLOURS["Iran"]),
+                             alt.value(None)),
+        strokeWidth=alt.value(2),
+        tooltip=[alt.Tooltip("reporter:N", title="Trade of"), alt.Tooltip("partner:N", title="With"),
+                 alt.Tooltip("year:O", title="Year"), alt.Tooltip("share_pct:Q", title="Share (%)", format=".2f"),
+                 alt.Tooltip("value_usd_bn:Q", title="US$ bn", format=".2f"),
+                 alt.Tooltip("share_of:N", title="Share of"), alt.Tooltip("basis_label:N", title="Basis"),
+                 alt.Tooltip("source:N", title="Source"), alt.Tooltip("note:N", title="Note")],
+    )
+    labels = base.mark_text(align="left", dx=3, fontSize=10).encode(
+        x="share_pct:Q", y=y, yOffset=alt.YOffset("year:O"),
+        text=alt.Text("share_pct:Q", format=".1f"))
+    layered = alt.layer(bars, labels).add_params(reporter).properties(height=320)
+    return charts.finish(
+        layered,
+        title="Russia is a middling partner for Iran; Iran is a marginal one for Russia",
+        subtitle=("Partner shares of each country's goods trade, by year; the outlined bar is Russia–Iran trade. "
+                  "Iran's shares are of non-oil trade in the Iranian year"),
+        description=("Grouped horizontal bar chart. For the country chosen in the menu (Russia or Iran), each bar "
+                     "is one partner's share of that country's total goods trade in one year; bars are grouped by "
+                     "partner and shaded by year. The bar for Russia–Iran trade is outlined in orange. Iran "
+                     "accounts for well under one per cent of Russia's trade, while Russia accounts for about "
+                     "three to four per cent of Iran's non-oil trade, behind China, the UAE and Turkey."),
+    )
+
+
+# ---------------------------------------------------------------- chart 3: balance of dependence
+
+
+def scaled_indicators(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Each indicator divided by its largest value across the years, so that it runs from 0 to 1.
+
+    Dividing by the maximum (rather than min–max scaling) keeps zero at zero and does not blow a
+    small change up into the full 0–1 range.
+    """
+    rows = indicators.copy()
+    top = rows.groupby("indicator")["value"].transform("max")
+    rows["scaled"] = (rows["value"] / top.where(top > 0)).fillna(0.0).round(3)
+    rows["direction_label"] = rows["direction"].map(DIRECTIONS)
+    return rows
+
+
+def indicator_names(indicators: pd.DataFrame) -> list[str]:
+    """Indicator ids in the file's order."""
+    return list(dict.fromkeys(indicators["indicator"]))
+
+
+def dependence_scores(indicators: pd.DataFrame, weights: dict[str, float] | None = None) -> pd.DataFrame:
+    """Weighted mean of the scaled indicators for each direction and year (the same formula as the chart)."""
+    rows = scaled_indicators(indicators)
+    weights = weights or {}
+    rows["weight"] = rows["indicator"].map(lambda i: float(weights.get(i, 1.0)))
+    rows["contribution"] = rows["weight"] * rows["scaled"]
+    out = rows.groupby(["direction_label", "year"], as_index=False).agg(
+        total=("contribution", "sum"), weights=("weight", "sum"))
+    out["score"] = (out["total"] / out["weights"].where(out["weights"] > 0)).fillna(0.0)
+    return out[["direction_label", "year", "score"]]
+
+
+def _param_name(indicator: str) -> str:
+    return "w_" + re.sub(r"\W", "_", indicator)
+
+
+def dependence_chart(indicators: pd.DataFrame) -> alt.TopLevelMixin:
+    """Combined dependence score by direction and year; one weight slider per indicator, computed in Vega-Lite."""
+    rows = scaled_indicators(indicators)
+    data = rows[["indicator", "label", "year", "direction", "direction_label", "value", "unit", "scaled",
+                 "sources"]].copy()
+    names = indicator_names(indicators)
+    labels = dict(zip(rows["indicator"], rows["label"]))
+    params = [alt.param(name=_param_name(i), value=1.0,
+                        bind=alt.binding_range(min=0, max=3, step=0.5, name=f"{labels[i]}: "))
+              for i in names]
+    expr = "0"
+    for i in reversed(names):
+        expr = f"(datum.indicator === '{i}' ? {_param_name(i)} : {expr})"
+    base = alt.Chart(data).transform_calculate(weight=expr).transform_calculate(
+        contribution="datum.weight * datum.scaled"
+    ).transform_aggregate(
+        total="sum(contribution)", weights="sum(weight)", indicators="count()", groupby=["direction_label", "year"]
+    ).transform_calculate(score="datum.weights > 0 ? datum.total / datum.weights : 0")
+    colour = alt.Color("direction_label:N", title="Direction", scale=alt.Scale(
+        domain=list(DIRECTION_COLOURS), range=list(DIRECTION_COLOURS.values())))
+    x = alt.X("year:O", title="Year")
+    tooltip = [alt.Tooltip("direction_label:N", title="Direction"), alt.Tooltip("year:O", title="Year"),
+               alt.Tooltip("score:Q", title="Score (0–1)", format=".2f"),
+               alt.Tooltip("weights:Q", title="Sum of weights"),
+               alt.Tooltip("indicators:Q", title="Indicators")]
+    bars = base.mark_bar().encode(
+        x=x, xOffset=alt.XOffset("direction_label:N"),
+        y=alt.Y("score:Q", title="Combined score (0 = lowest, 1 = highest on every indicator)",
+                scale=alt.Scale(domain=[0, 1])),
+        color=colour, tooltip=tooltip)
+    text = base.mark_text(dy=-6, fontSize=11).encode(
+        x=x, xOffset=alt.XOffset("direction_label:N"), y="score:Q",
+        text=alt.Text("score:Q", format=".2f"))
+    layered = alt.layer(bars, text).add_params(*params).properties(height=300)
+    return charts.finish(
+        layered,
+        title="With equal weights, Iran's need for Russia rises after 2023 while Russia's falls",
+        subtitle="Move the sliders to weight each indicator (0 leaves it out); scores are weighted means of scaled indicators",
+        description=("Grouped bar chart of a combined dependence score for 2021, 2023 and 2025: one bar for Iran's "
+                     "need for Russia and one for Russia's need for Iran in each year. Each score is a weighted "
+                     "mean of indicators scaled from 0 to 1. One slider per indicator sets its weight; the scores "
+                     "are recomputed in the page."),
+    )
+
+
+def dependence_table_html(indicators: pd.DataFrame, **weights: float) -> str:
+    """HTML table of the combined scores for the weights given (indicator id → weight)."""
+    unknown = set(weights) - set(indicator_names(indicators))
+    if unknown:
+        raise KeyError(f"unknown indicator(s): {sorted(unknown)}")
+    scores = dependence_scores(indicators, weights)
+    table = scores.pivot(index="year", columns="direction_label", values="score")
+    heads = list(DIRECTIONS.values())
+    body = "".join(
+        f"<tr><td>{year}</td>" + "".join(f"<td>{table.loc[year, h]:.2f}</td>" for h in heads)
+        + f"<td>{html.escape(_verdict(table.loc[year, heads[0]], table.loc[year, heads[1]]))}</td></tr>"
+        for year in table.index)
+    used = ", ".join(f"{html.escape(k)} × {v:g}" for k, v in weights.items()) or "all weights 1"
+    return (f"<table class='ri-data-table'><caption>Combined dependence scores (0–1); weights: {used}</caption>"
+            f"<thead><tr><th>Year</th>" + "".join(f"<th>{html.escape(h)}</th>" for h in heads)
+            + "<th>Reading</th></tr></thead><tbody>" + body + "</tbody></table>")
+
+
+def _verdict(iran_needs: float, russia_needs: float) -> str:
+    gap = iran_needs - russia_needs
+    if abs(gap) < 0.1:
+        return "about even"
+    return "Iran needs Russia more" if gap > 0 else "Russia needs Iran more"
+
+
+def dependence_explorer(indicators: pd.DataFrame):
+    """An ipywidgets explorer: one weight slider per indicator above the table of scores."""
+    import ipywidgets as widgets
+
+    from ..widgets import explorer
+
+    rows = scaled_indicators(indicators)
+    labels = dict(zip(rows["indicator"], rows["label"]))
+    controls = {i: widgets.FloatSlider(value=1.0, min=0, max=3, step=0.5, description=labels[i][:28],
+                                       style={"description_width": "initial"})
+                for i in indicator_names(indicators)}
+    return explorer(controls, render=lambda **w: dependence_table_html(indicators, **w),
+                    title="Balance of dependence: set your own weights")
