@@ -394,14 +394,21 @@ def build_all(masters_dir: Path = MASTERS_DIR, student_dir: Path = STUDENT_DIR,
     the name stored in each submitted notebook.
     """
     masters = _masters(masters_dir)
+    wrong = []
+    for master in masters:
+        try:
+            name = read_master(master)[0].get("name")
+        except (ValueError, OSError) as e:
+            raise AssignError(f"{master.name} is not a readable notebook: {e}") from None
+        if name != master.stem:
+            wrong.append(f"{master.name}: its ASSIGNMENT CONFIG says name: {name!r}; use name: {master.stem}")
+    if wrong:
+        raise AssignError("\n".join(wrong))
     results = []
     Path(autograder_dir).mkdir(parents=True, exist_ok=True)
     for master in masters:
         with tempfile.TemporaryDirectory(prefix=f"assign-{master.stem}-") as tmp:
             res = assign(master, Path(tmp) / "dist", run_tests=run_tests)
-            if res.assignment_name != master.stem:
-                raise AssignError(f"{master.name}: its ASSIGNMENT CONFIG says name: {res.assignment_name!r}; "
-                                  f"use name: {master.stem}")
             student_out = Path(student_dir) / master.name
             zip_out = Path(autograder_dir) / f"{master.stem}-autograder.zip"
             _atomic_write(student_out, res.student_notebook.read_bytes())

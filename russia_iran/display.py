@@ -41,7 +41,8 @@ class ChartWithData:
 
     def _title(self) -> str:
         title = self.chart.title
-        return getattr(title, "text", title) if title is not alt.Undefined else self.name
+        text = getattr(title, "text", title) if title is not alt.Undefined else self.name
+        return " ".join(text) if isinstance(text, list) else str(text)
 
     def table_html(self) -> str:
         rows = len(self.data)

@@ -1025,9 +1025,10 @@ def _needed_paths() -> list[str]:
     return sorted(os.path.realpath(p) for p in paths)
 
 
-def _may_hide(folder: Path) -> bool:
+def _may_hide(folder: Path, base: Path) -> bool:
     """The submissions folder can be covered up unless something the child needs lives inside it."""
-    return not any(Path(p) == folder or folder in Path(p).parents for p in _needed_paths())
+    needed = [Path(p) for p in _needed_paths()] + [base.resolve()]
+    return not any(p == folder or folder in p.parents for p in needed)
 
 
 def _free_uids(n: int) -> list[int]:
@@ -1092,6 +1093,8 @@ def _run(args: argparse.Namespace) -> int:
     out = out.resolve()
     folder = folder.resolve()
     logs = (args.logs or out.with_name(out.stem + "-logs")).resolve()
+    if out.exists() and not out.is_file():
+        raise GradingSetupError(f"the gradebook path {out} exists but is not a file")
     gradebook = Gradebook(out, info.columns)
     gradebook.lock()
     try:
@@ -1137,7 +1140,7 @@ def _grade_folder(args, info: AssignmentInfo, folder: Path, out: Path, logs: Pat
                       memory_bytes=args.memory_mb * 1024 * 1024 if args.memory_mb > 0 else 0,
                       drop_uids=_free_uids(jobs) if as_root else None,
                       cpus=cpus if jobs <= len(cpus) else None, isolate_network=as_root, logs=logs,
-                      expose=_needed_paths(), hide=[str(folder)] if _may_hide(folder) else [])
+                      expose=_needed_paths(), hide=[str(folder)] if _may_hide(folder, base) else [])
         if as_root and len(ctx.drop_uids) < jobs:
             raise GradingSetupError("could not find free user ids for the grading processes")
         for slot in range(jobs):

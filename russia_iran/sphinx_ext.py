@@ -165,20 +165,23 @@ def inputs_fingerprint() -> str:
 def refresh_cache_when_inputs_change(app: Sphinx) -> None:
     """The execution cache keys on a notebook's code only; a change to the helper
     package or the data must re-run the notebooks too, or pages would show stale
-    numbers. Clear the cache and mark every notebook page outdated."""
+    numbers. The cache (which both editions may share) is cleared when the inputs
+    changed since it was filled."""
     cache = Path(app.config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
-    stamp = Path(app.outdir).parent / ".inputs-fingerprint"
+    stamp = cache.with_name(cache.name + ".inputs")
     fingerprint = inputs_fingerprint()
-    app.env.russia_iran_inputs_changed = not stamp.exists() or stamp.read_text() != fingerprint
-    if app.env.russia_iran_inputs_changed:
+    if not stamp.exists() or stamp.read_text() != fingerprint:
         shutil.rmtree(cache, ignore_errors=True)
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.write_text(fingerprint)
 
 
 def notebooks_to_rerun(app: Sphinx, env, added, changed, removed) -> list[str]:
-    if not getattr(env, "russia_iran_inputs_changed", False):
+    """Every notebook page, when the inputs changed since this environment last read them."""
+    fingerprint = inputs_fingerprint()
+    if getattr(env, "russia_iran_inputs", None) == fingerprint:
         return []
+    env.russia_iran_inputs = fingerprint
     return [doc for doc in env.found_docs
             if doc not in added and doc not in changed
             and (Path(app.srcdir) / f"{doc}.md").is_file()

@@ -191,7 +191,6 @@ def test_is_stale(built, tmp_path):
         cell["id"] = f"other-{i}"
     write_nb(committed, nb)
     assert not assignments.is_stale(FIXTURE_MASTER, committed)
-    assert not assignments.is_stale(FIXTURE_MASTER, built.student_notebook)
 
     changed = tmp_path / "m" / FIXTURE_MASTER.name
     changed.parent.mkdir()
@@ -496,33 +495,38 @@ def zip_path(built):
     ("name,score\nalice,3\n", "missing: file"),
     (b"\xff\xfe\x00garbage", "not UTF-8"),
 ])
-def test_malformed_gradebook_is_left_alone(tmp_path, zip_path, content, words):
+def test_malformed_gradebook_is_left_alone(tmp_path, zip_path, capsys, content, words):
     (tmp_path / "subs").mkdir()
     (tmp_path / "subs" / "empty.ipynb").write_bytes(b"")
     book = tmp_path / "book.csv"
     book.write_bytes(content if isinstance(content, bytes) else content.encode())
     before = book.read_bytes()
-    proc = run_cli([tmp_path / "subs", "--assignment", "fixture", "--autograder", zip_path,
-                    "--master", FIXTURE_MASTER, "--out", book])
-    assert proc.returncode == 1
-    assert "malformed" in proc.stderr and words in proc.stderr
-    assert "Traceback" not in proc.stderr + proc.stdout
+    status = grading.main([str(tmp_path / "subs"), "--assignment", "fixture", "--autograder", str(zip_path),
+                           "--master", str(FIXTURE_MASTER), "--out", str(book)])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "malformed" in err and words in err and "Traceback" not in err
     assert book.read_bytes() == before
 
 
-def test_setup_errors_are_plain_messages(tmp_path, zip_path):
+def test_setup_errors_are_plain_messages(tmp_path, zip_path, capsys):
     cases = [
         ([tmp_path / "nowhere", "--assignment", "fixture", "--autograder", zip_path], "submissions folder not found"),
         ([tmp_path, "--assignment", "fixture", "--autograder", tmp_path / "no.zip"], "autograder zip not found"),
         ([tmp_path, "--assignment", "fixture", "--autograder", FIXTURE_MASTER], "not a readable otter autograder zip"),
         ([tmp_path, "--assignment", "fixture", "--autograder", zip_path, "--master", tmp_path / "x.ipynb"],
          "master notebook not found"),
+        ([tmp_path, "--assignment", "fixture", "--autograder", zip_path, "--out", tmp_path],
+         "exists but is not a file"),
     ]
     for args, words in cases:
-        proc = run_cli(args)
-        assert proc.returncode == 1, proc
-        assert words in proc.stderr
-        assert "Traceback" not in proc.stderr + proc.stdout
+        assert grading.main([str(a) for a in args]) == 1
+        err = capsys.readouterr().err
+        assert words in err and "Traceback" not in err
+    # the same through the real command line
+    proc = run_cli([tmp_path / "nowhere", "--assignment", "fixture", "--autograder", zip_path])
+    assert proc.returncode == 1 and "submissions folder not found" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
     proc = run_cli([tmp_path, "--assignment", "fixture", "--timeout", "-3"])
     assert proc.returncode == 2 and "--timeout must be positive" in proc.stderr
 

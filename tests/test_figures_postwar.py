@@ -1,0 +1,171 @@
+"""Tests of the post-war chapter's charts, helpers, indicators and explorer (russia_iran/figures/postwar.py)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from russia_iran import load
+from russia_iran.figures import postwar as fig
+
+
+@pytest.fixture(scope="module")
+def data() -> dict[str, pd.DataFrame]:
+    return {name: load(name) for name in ["events", "partners", "trade", "arms", "nuclear", "dependence_indicators"]}
+
+
+def title_text(spec: dict) -> str:
+    text = spec["title"]["text"]
+    return " ".join(text) if isinstance(text, list) else text
+
+
+def units(spec: dict) -> list[dict]:
+    return spec.get("layer", [spec])
+
+
+def encoded(spec: dict) -> set[str]:
+    out = set()
+    for unit in units(spec):
+        for enc in unit.get("encoding", {}).values():
+            if isinstance(enc, dict) and "field" in enc:
+                out.add(enc["field"])
+    return out
+
+
+def has_tooltip(spec: dict) -> bool:
+    return any("tooltip" in u.get("encoding", {}) for u in units(spec))
+
+
+def param_names(spec: dict) -> list[str]:
+    return [p["name"] for p in spec.get("params", [])]
+
+
+def plotted(spec: dict) -> pd.DataFrame:
+    datasets = spec["datasets"]
+    names = [u["data"]["name"] for u in units(spec) if "data" in u and "name" in u["data"]]
+    name = names[-1] if names else spec["data"]["name"]
+    return pd.DataFrame(datasets[name])
+
+
+# ---------------------------------------------------------------- helpers and the indicator file
+
+
+def test_war_length_is_twelve_days():
+    assert fig.war_length_days() == 12
+
+
+def test_postwar_events_are_sorted_and_from_the_chapter(data):
+    rows = fig.postwar_events(data["events"])
+    assert set(rows["chapter"]) == {"postwar"}
+    assert rows["date"].is_monotonic_increasing
+    assert rows["date"].min() == pd.Timestamp("2025-06-13")
+
+
+def test_shares_are_small_for_russia_and_larger_for_iran(data):
+    iran_in_russia = fig.share(data["partners"], data["trade"], "Russia", "Iran", 2023)
+    russia_in_iran = fig.share(data["partners"], data["trade"], "Iran", "Russia", 2024)
+    assert 0 < iran_in_russia < 1
+    assert 2 < russia_in_iran < 10
+    with pytest.raises(ValueError):
+        fig.share(data["partners"], data["trade"], "Russia", "Iran", 2019)
+
+
+def test_arms_counts_follow_the_windows(data):
+    assert fig.arms_count(data["arms"], "Russia", 2021) == 0
+    assert fig.arms_count(data["arms"], "Russia", 2023) > fig.arms_count(data["arms"], "Russia", 2025)
+
+
+def test_nuclear_projects_grow_in_2025(data):
+    assert fig.nuclear_projects(data["nuclear"], 2023) == ["Bushehr-1", "Bushehr-2 and -3"]
+    assert {"Hormoz", "Small modular reactors"} <= set(fig.nuclear_projects(data["nuclear"], 2025))
+
+
+def test_indicator_file_matches_the_data_it_summarises(data):
+    computed = fig.computed_indicators(data["partners"], data["trade"], data["arms"], data["nuclear"], data["events"])
+    stored = data["dependence_indicators"].set_index(["indicator", "year"])["value"]
+    for row in computed.itertuples():
+        assert stored[(row.indicator, row.year)] == pytest.approx(row.value, abs=0.01), (row.indicator, row.year)
+
+
+def test_indicator_file_covers_every_indicator_and_year(data):
+    ind = data["dependence_indicators"]
+    assert 5 <= ind["indicator"].nunique() <= 8
+    assert all(sorted(years) == [2021, 2023, 2025] for years in ind.groupby("indicator")["year"].apply(list))
+    assert set(ind["direction"]) == set(fig.DIRECTIONS)
+
+
+def test_scaling_runs_from_zero_to_one(data):
+    scaled = fig.scaled_indicators(data["dependence_indicators"])
+    assert scaled["scaled"].between(0, 1).all()
+    assert (scaled.groupby("indicator")["scaled"].max().round(6).isin([0.0, 1.0])).all()
+
+
+def test_scores_respond_to_weights(data):
+    ind = data["dependence_indicators"]
+    equal = fig.dependence_scores(ind).set_index(["direction_label", "year"])["score"]
+    assert equal[("Iran's need for Russia", 2025)] > equal[("Russia's need for Iran", 2025)]
+    only_trade = fig.dependence_scores(ind, {i: (1 if "trade" in i else 0) for i in fig.indicator_names(ind)})
+    only_trade = only_trade.set_index(["direction_label", "year"])["score"]
+    assert only_trade[("Iran's need for Russia", 2025)] != pytest.approx(equal[("Iran's need for Russia", 2025)])
+
+
+# ---------------------------------------------------------------- charts
+
+
+def test_war_days_chart(data):
+    spec = fig.war_days(data["events"]).to_dict()
+    assert "twelve" in title_text(spec).lower() or "war" in title_text(spec).lower()
+    marks = [u["mark"]["type"] if isinstance(u["mark"], dict) else u["mark"] for u in units(spec)]
+    assert "point" in marks and "rect" in marks
+    assert {"date", "category"} <= encoded(spec)
+    assert has_tooltip(spec)
+    assert "war_category" in param_names(spec)
+    rows = plotted(spec)
+    dates = pd.to_datetime(rows["date"])
+    assert dates.min() >= pd.Timestamp("2025-06-12") and dates.max() <= pd.Timestamp("2025-06-26")
+    assert "sources" in rows.columns
+
+
+def test_weight_chart(data):
+    spec = fig.weight_of_each_other(data["partners"], data["trade"]).to_dict()
+    marks = [u["mark"]["type"] if isinstance(u["mark"], dict) else u["mark"] for u in units(spec)]
+    assert "bar" in marks
+    assert {"share_pct", "partner", "year"} <= encoded(spec)
+    assert has_tooltip(spec)
+    assert "weight_reporter" in param_names(spec)
+    rows = pd.DataFrame(spec["datasets"][spec["data"]["name"]]) if "data" in spec else plotted(spec)
+    assert set(rows["reporter"]) == {"Russia", "Iran"}
+    assert {2022, 2023} <= set(rows.loc[rows["reporter"] == "Russia", "year"])
+    assert rows["share_pct"].notna().all()
+
+
+def test_dependence_chart_has_one_slider_per_indicator(data):
+    ind = data["dependence_indicators"]
+    spec = fig.dependence_chart(ind).to_dict()
+    names = param_names(spec)
+    assert len(names) == ind["indicator"].nunique()
+    assert all(p.get("bind", {}).get("input") == "range" for p in spec["params"])
+    assert has_tooltip(spec)
+    calcs = [t.get("calculate", "") for u in units(spec) for t in u.get("transform", [])]
+    assert any("w_arms_iran_to_russia" in c for c in calcs)
+    rows = plotted(spec)
+    assert sorted(rows["year"].unique()) == [2021, 2023, 2025]
+
+
+def test_dependence_table_reflects_weights(data):
+    ind = data["dependence_indicators"]
+    default = fig.dependence_table_html(ind)
+    assert "<table" in default and "2025" in default and "all weights 1" in default
+    weights = {i: 0 for i in fig.indicator_names(ind)}
+    weights["iran_share_of_russia_trade"] = 1
+    weights["russia_share_of_iran_trade"] = 1
+    changed = fig.dependence_table_html(ind, **weights)
+    assert changed != default
+    assert "iran_share_of_russia_trade × 1" in changed
+    with pytest.raises(KeyError):
+        fig.dependence_table_html(ind, no_such_indicator=1)
+
+
+def test_explorer_builds(data):
+    box = fig.dependence_explorer(data["dependence_indicators"])
+    assert "Combined dependence scores" in box.children[-1].value
