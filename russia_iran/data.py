@@ -111,11 +111,6 @@ def _check(frame: pd.DataFrame, res: dict) -> tuple[pd.DataFrame, list[Problem]]
         if constraints.get("required"):
             for idx in raw.index[raw.isna()]:
                 problems.append(Problem(file, int(idx) + 2, name, "is required but empty"))
-        if "enum" in constraints:
-            allowed = constraints["enum"]
-            for idx in raw.index[raw.notna() & ~raw.isin(allowed)]:
-                problems.append(Problem(file, int(idx) + 2, name,
-                                        f"{raw[idx]!r} is not one of: {', '.join(allowed)}"))
         if "pattern" in constraints:
             ok = raw.fillna("").str.fullmatch(constraints["pattern"]) | raw.isna()
             for idx in raw.index[~ok]:
@@ -123,6 +118,12 @@ def _check(frame: pd.DataFrame, res: dict) -> tuple[pd.DataFrame, list[Problem]]
                                         f"{raw[idx]!r} does not match the pattern {constraints['pattern']}"))
         column, column_problems = _parse_column(raw, field, file)
         problems += column_problems
+        if "enum" in constraints:  # compared as typed values, so whole-number enums work too
+            allowed = constraints["enum"]
+            parsed_ok = column.notna()
+            for idx in column.index[parsed_ok & ~column.isin(allowed)]:
+                problems.append(Problem(file, int(idx) + 2, name,
+                                        f"{raw[idx]!r} is not one of: {', '.join(map(str, allowed))}"))
         for bound, test in (("minimum", lambda c, b: c < b), ("maximum", lambda c, b: c > b)):
             if bound in constraints and field.get("type") in ("integer", "number"):
                 for idx in column.index[test(column, constraints[bound]).fillna(False)]:
