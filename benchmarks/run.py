@@ -104,7 +104,7 @@ def load(browser, url: str) -> dict:
     responses = []
     page.on("response", lambda response: responses.append(response))
     page.goto(url, wait_until="load")
-    charts = page.locator(".vega-embed").count()
+    charts = page.locator('div[id^="altair-viz-"], .vega-embed').count()  # .vega-embed only once drawing starts
     if charts:
         page.wait_for_function("() => window.__firstChart !== null", timeout=30000)
     page.wait_for_load_state("networkidle")

@@ -24,8 +24,8 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, s
 LICENCE = "CC BY 4.0"
 MAX_NAMED_SOURCES = 4
 # Vega titles do not wrap, and a long line squeezes the plot on a phone: wrap them here.
-TITLE_WIDTH = 44
-SUBTITLE_WIDTH = 62
+TITLE_WIDTH = 38
+SUBTITLE_WIDTH = 56
 
 # Fixed colours for the categories that recur across chapters, so that
 # "war" or "cooperation" looks the same on every page.
@@ -48,11 +48,11 @@ def house_theme() -> alt.theme.ThemeConfig:
             "padding": 10,
             "font": FONT,
             "view": {"continuousWidth": 600, "continuousHeight": 320, "stroke": None},
-            "title": {"font": FONT, "fontSize": 16, "fontWeight": 600, "color": TEXT, "anchor": "start",
+            "title": {"font": FONT, "fontSize": 15, "fontWeight": 600, "color": TEXT, "anchor": "start",
                       "subtitleFont": FONT, "subtitleFontSize": 12, "subtitleColor": MUTED,
                       "offset": 12, "limit": 0},
             "axis": {**label, "gridColor": "#e6e6e6", "domainColor": "#8c959f", "tickColor": "#8c959f"},
-            "legend": {**label, "orient": "bottom", "direction": "horizontal", "columns": 4, "symbolSize": 120},
+            "legend": {**label, "orient": "bottom", "direction": "horizontal", "columns": 2, "symbolSize": 120, "labelLimit": 260},
             "header": {"labelFont": FONT, "labelFontSize": 12, "labelColor": TEXT,
                        "titleFont": FONT, "titleFontSize": 13, "titleColor": TEXT},
             "range": {"category": PALETTE},

@@ -338,7 +338,12 @@ def _grade_in_child(job: dict, jobdir: Path) -> dict:
     except OtterRuntimeError as e:
         return {"status": STATUS_ERROR, "kind": "otter", "message": _short(e, 400)}
     except Exception as e:  # otter or nbclient failing on this notebook
-        return {"status": STATUS_ERROR, "kind": "otter", "message": _short(f"{type(e).__name__}: {e}", 400)}
+        text = f"{type(e).__name__}: {e}"
+        if "kernel died" in text.lower():
+            return {"status": STATUS_ERROR, "kind": "kernel_died", "message": ""}
+        if "didn't respond" in text or "did not respond" in text:
+            return {"status": STATUS_ERROR, "kind": "kernel_start", "message": _short(text)}
+        return {"status": STATUS_ERROR, "kind": "otter", "message": _short(text, 400)}
 
     questions = {}
     for name, test_file in results.results.items():
@@ -456,6 +461,18 @@ def load_assignment(name: str, autograder: Path | None, master: Path | None) -> 
 # --------------------------------------------------------------------------- gradebook
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _escape_cell(value: str) -> str:
+    """A file name that a spreadsheet would run as a formula gets a leading apostrophe."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _unescape_cell(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
+
+
 class Gradebook:
     """The CSV gradebook: read and checked once, then rewritten atomically after every row."""
 
@@ -499,6 +516,7 @@ class Gradebook:
                         problem = f"line {line_no} has {len(values)} fields instead of {len(header)}"
                         break
                     row = dict(zip(header, values))
+                    row["file"] = _unescape_cell(row["file"])
                     if not row["file"]:
                         problem = f"line {line_no} has no file name"
                         break
@@ -562,13 +580,20 @@ class Gradebook:
             self.rows[i] = row
         self.save()
 
+    def _mode(self) -> int:
+        """Keep an existing gradebook's permissions; a new one is private (grades are personal data)."""
+        try:
+            return stat.S_IMODE(self.path.stat().st_mode)
+        except OSError:
+            return 0o600
+
     def save(self) -> None:
         header = self.columns + self.extra
         buf = io.StringIO(newline="")
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(header)
         for row in self.rows:
-            writer.writerow([row.get(c, "") for c in header])
+            writer.writerow([_escape_cell(row.get(c, "")) if c == "file" else row.get(c, "") for c in header])
         data = buf.getvalue().encode("utf-8")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
@@ -577,7 +602,7 @@ class Gradebook:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
-            os.chmod(tmp, 0o644)
+            os.chmod(tmp, self._mode())
             os.replace(tmp, self.path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -595,6 +620,7 @@ class Submission:
     size: int = 0
     stat_key: tuple = ()
     index: int = -1      # position of its backup copy
+    is_link: bool = False
 
 
 def _stat_key(path: Path) -> tuple:
@@ -870,6 +896,8 @@ def run_child(ctx: Context, payload: bytes, probe: bool = False,
         if proc is not None:
             if proc.poll() is None or uid is not None:
                 _kill_job(proc, uid)
+            if uid is not None:
+                _sweep_uid_files(uid)
             with ctx.lock:
                 ctx.active.pop(proc.pid, None)
             try:
@@ -879,6 +907,46 @@ def run_child(ctx: Context, payload: bytes, probe: bool = False,
         if jobdir is not None:
             _rmtree(jobdir)
         ctx.slots.put(slot)
+
+
+def _reap_strays(ctx: "Context") -> None:
+    """Kill and reap processes re-parented to us (we are a subreaper) that are not running jobs:
+    what escaped a killed job, so no zombie or runaway process is left behind."""
+    me = os.getpid()
+    with ctx.lock:
+        active = set(ctx.active)
+        strays = {pid for pid, (ppid, _) in _proc_table().items() if ppid == me and pid not in active}
+        if not strays:
+            return
+        _signal_all(strays, signal.SIGKILL)
+        deadline = time.monotonic() + 2
+        while strays and time.monotonic() < deadline:
+            for pid in list(strays):
+                try:
+                    if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                        strays.discard(pid)
+                except ChildProcessError:
+                    strays.discard(pid)
+            time.sleep(0.02)
+
+
+def _sweep_uid_files(uid: int) -> None:
+    """Remove what a grading user left in the shared writable folders (top level of each)."""
+    for shared in ("/tmp", "/var/tmp", "/dev/shm"):
+        try:
+            entries = list(os.scandir(shared))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_uid != uid:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    _rmtree(Path(entry.path))
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                pass
 
 
 def _sweep_uid(uid: int) -> None:
@@ -920,6 +988,9 @@ def build_row(ctx: Context, sub: Submission, summary: dict | None, timed_out: bo
         if kind == "kernel_died":
             reasons.append("the notebook's Python kernel died while running: a cell ended the process "
                            "(os._exit, os.kill, a crash) or it ran out of memory")
+        elif kind == "kernel_start":
+            reasons.append(f"the Jupyter kernel did not start ({message}); the machine may be overloaded: "
+                           "run again with --retry-errors")
         elif kind == "cell_timeout":
             reasons.append(f"a cell took too long: {message}")
         elif kind == "internal":
@@ -965,7 +1036,7 @@ def _log_name(file: str) -> str:
 
 def _write_log(ctx: Context, row: dict, output: str) -> None:
     try:
-        ctx.logs.mkdir(parents=True, exist_ok=True)
+        ctx.logs.mkdir(mode=0o700, parents=True, exist_ok=True)
         header = "\n".join(f"{k}: {row.get(k, '')}" for k in ("file", "sha256", "status", "reason", "seconds"))
         (ctx.logs / _log_name(row["file"])).write_text(f"{header}\n\n{output}", encoding="utf-8")
     except OSError:
@@ -984,10 +1055,14 @@ class Originals:
         backup_dir.mkdir(mode=0o700)
         for i, sub in enumerate(subs):
             sub.index = i
-            shutil.copyfile(sub.path, backup_dir / str(i), follow_symlinks=False)
+            sub.stat_key = _stat_key(sub.path)
+            if sub.path.is_symlink():  # never followed: recorded by the link's own text
+                sub.is_link = True
+                sub.sha256 = hashlib.sha256(b"symlink:" + os.fsencode(os.readlink(sub.path))).hexdigest()
+                continue
+            shutil.copyfile(sub.path, backup_dir / str(i))
             sub.sha256 = _sha256(backup_dir / str(i))
             sub.size = (backup_dir / str(i)).stat().st_size
-            sub.stat_key = _stat_key(sub.path)
 
     def data(self, sub: Submission) -> bytes:
         return (self.backup_dir / str(sub.index)).read_bytes()
@@ -995,7 +1070,7 @@ class Originals:
     def verify(self, full: bool = False) -> list[str]:
         restored = []
         for i, sub in enumerate(self.subs):
-            if not full and _stat_key(sub.path) == sub.stat_key:
+            if sub.is_link or (not full and _stat_key(sub.path) == sub.stat_key):
                 continue
             try:
                 same = sub.path.is_file() and not sub.path.is_symlink() and _sha256(sub.path) == sub.sha256
@@ -1060,7 +1135,8 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
                                                                  "(default: next to the gradebook)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                         help=f"time limit per submission (default {DEFAULT_TIMEOUT:g})")
-    parser.add_argument("--jobs", type=int, default=DEFAULT_JOBS, help=f"submissions graded at once (default {DEFAULT_JOBS})")
+    parser.add_argument("--jobs", type=int, default=DEFAULT_JOBS,
+                        help=f"submissions graded at once (default {DEFAULT_JOBS})")
     parser.add_argument("--recursive", action="store_true", help="also grade notebooks in sub-folders")
     parser.add_argument("--retry-errors", action="store_true", help="regrade unchanged files whose row says error")
     parser.add_argument("--max-size-mb", type=float, default=DEFAULT_MAX_SIZE_MB,
@@ -1113,6 +1189,9 @@ def _grade_folder(args, info: AssignmentInfo, folder: Path, out: Path, logs: Pat
         return 0
 
     as_root = os.geteuid() == 0
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)  # what a killed job leaves comes back to us
+    ctx = None
     base = Path(tempfile.mkdtemp(prefix="russia-iran-grading-"))
     os.chmod(base, 0o711)  # grading users may enter their own job folder, but not list the others
     interrupted = False
@@ -1152,8 +1231,10 @@ def _grade_folder(args, info: AssignmentInfo, folder: Path, out: Path, logs: Pat
 
         prechecked = []
         for sub in todo:
-            data = originals.data(sub)
-            reason, payload, notes, copy_name = precheck(data, info, int(args.max_size_mb * 1e6))
+            if sub.is_link:
+                reason, payload, notes, copy_name = "a symbolic link, not a file: not graded", None, [], ""
+            else:
+                reason, payload, notes, copy_name = precheck(originals.data(sub), info, int(args.max_size_mb * 1e6))
             dups = [f for f in by_hash[sub.sha256] if f != sub.file]
             if dups and reason is None:
                 notes.append(f"identical to {', '.join(dups)}")
@@ -1172,7 +1253,8 @@ def _grade_folder(args, info: AssignmentInfo, folder: Path, out: Path, logs: Pat
         # Can the grading user run otter and import the module at all? (one quick probe)
         probe_summary, probe_output, probe_timeout, _, probe_status = run_child(ctx, b"{}", probe=True)
         if not probe_summary or probe_summary.get("status") != STATUS_OK:
-            detail = (probe_summary or {}).get("message") or probe_output.strip()[-1500:] or f"exit status {probe_status}"
+            detail = ((probe_summary or {}).get("message") or probe_output.strip()[-1500:]
+                      or f"exit status {probe_status}")
             raise GradingSetupError("the grading process cannot start otter in this environment"
                                     + (" as an unprivileged user (is the Python environment and the project "
                                        "readable by all users?)" if as_root else "") + f":\n{detail}")
@@ -1194,6 +1276,7 @@ def _grade_folder(args, info: AssignmentInfo, folder: Path, out: Path, logs: Pat
                         summary, output, timed_out, seconds, status = (
                             {"status": STATUS_ERROR, "kind": "internal", "message": f"{type(e).__name__}: {e}"},
                             "", False, 0.0, None)
+                    _reap_strays(ctx)
                     if ctx.stopping.is_set():
                         continue
                     row = build_row(ctx, sub, summary, timed_out, status, notes)
@@ -1208,8 +1291,8 @@ def _grade_folder(args, info: AssignmentInfo, folder: Path, out: Path, logs: Pat
                     score = f"{row.get('total', '')}/{row.get('possible', '')}" if row["status"] == STATUS_OK else ""
                     _say(f"  [{done}/{len(prechecked)}] {sub.file}: {row['status']} {score} ({seconds:.1f} s)"
                          + (f" - {row['reason']}" if row["reason"] else ""))
-        except KeyboardInterrupt:
-            interrupted = True
+        except BaseException as e:  # Ctrl-C, or a failure of ours (e.g. the gradebook cannot be written)
+            interrupted = isinstance(e, KeyboardInterrupt)
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             ctx.stopping.set()  # before the snapshot: a job starting later sees it and stops itself
             with ctx.lock:
@@ -1217,6 +1300,8 @@ def _grade_folder(args, info: AssignmentInfo, folder: Path, out: Path, logs: Pat
             for proc, uid in running:
                 _kill_job(proc, uid)
             executor.shutdown(wait=True, cancel_futures=True)
+            if not interrupted:
+                raise
         else:
             executor.shutdown(wait=True)
         return 130 if interrupted else 0
@@ -1231,6 +1316,9 @@ def _grade_folder(args, info: AssignmentInfo, folder: Path, out: Path, logs: Pat
                 _say(f"WARNING: submission file(s) changed while grading; the original bytes were put back: "
                      f"{', '.join(restored)}")
         finally:
+            if ctx is not None:
+                _reap_strays(ctx)
+            libc.prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
             _rmtree(base)
             if interrupted:
                 _say(f"interrupted: {out} holds every row finished so far and is valid; run the same "

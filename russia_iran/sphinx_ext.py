@@ -40,9 +40,27 @@ ALIASES = {"vega-lib": "vega"}
 # copy is a console error), for a "Live code" button this book does not enable
 # (it needs a Binder server). The first copy is kept with a blank address.
 THEBE_SCRIPT = re.compile(r'<script>const THEBE_JS_URL = "https://unpkg\.com/thebe@[\w.]+/lib/index\.js";(.*?)</script>\s*')
-# The widget manager finds its icon fonts beside the address RequireJS gives its
-# modules, which by default is the page's own folder: point RequireJS at _vendor.
-WIDGET_MANAGER_TAG = re.compile(r'<script\b[^>]*src="([^"]*/@jupyter-widgets/html-manager/dist/)embed-amd\.js"')
+# The widget manager (3.5 MB) would block the page's charts if loaded in <head>:
+# it is loaded once the page has loaded. It finds its icon fonts beside the
+# address RequireJS gives its modules (by default the page's own folder), so
+# RequireJS is pointed at _vendor first.
+WIDGET_MANAGER_TAG = re.compile(r'<script\b[^>]*\bsrc="([^"]*/@jupyter-widgets/html-manager/dist/)embed-amd\.js"[^>]*></script>')
+WIDGET_CDN_ATTRIBUTE = re.compile(r'data-jupyter-widgets-cdn="([^"]*)"')
+
+
+def _widget_manager_loader(match: re.Match) -> str:
+    folder = match[1]
+    attribute = WIDGET_CDN_ATTRIBUTE.search(match[0])
+    base = attribute[1] if attribute else folder.split("@jupyter-widgets/")[0]
+    return (
+        f'<script>require.config({{paths: {{"@jupyter-widgets/html-manager/dist": "{folder.rstrip("/")}"}}}});\n'
+        'window.addEventListener("load", function () {\n'
+        '  var s = document.createElement("script");\n'
+        f'  s.setAttribute("data-jupyter-widgets-cdn", "{base}");\n'
+        f'  s.src = "{folder}embed-amd.js";\n'
+        "  document.body.appendChild(s);\n"
+        "});</script>"
+    )
 ASSET_SUFFIXES = {".woff", ".woff2", ".ttf", ".eot", ".svg", ".png", ".gif", ".css"}
 
 
@@ -111,14 +129,10 @@ def localise_page(page: Path, outdir: Path) -> bool:
     for match in reversed(thebe):
         kept = f'<script>const THEBE_JS_URL = "";{match[1]}</script>\n' if match is thebe[0] else ""
         new = new[:match.start()] + kept + new[match.end():]
-    if '"@jupyter-widgets/html-manager/dist": ' not in new:  # pages Sphinx did not rewrite this time are done
-        new = WIDGET_MANAGER_TAG.sub(
-            lambda m: f'<script>require.config({{paths: {{"@jupyter-widgets/html-manager/dist": "{m[1].rstrip("/")}"}}}});'
-                      f"</script>\n{m[0]}",
-            new)
     # The widget manager's base address for widget modules it does not bundle.
     new = new.replace('data-jupyter-widgets-cdn="https://cdn.jsdelivr.net/npm/"',
                       f'data-jupyter-widgets-cdn="{prefix}/"')
+    new = WIDGET_MANAGER_TAG.sub(_widget_manager_loader, new)
     leftover = FOREIGN_HOST.search(new)
     if leftover:
         raise ExtensionError(f"{page.relative_to(outdir)} still refers to {leftover[0]}, which the book cannot serve")

@@ -34,10 +34,12 @@ def visit(browser, url: str) -> dict:
     page.on("requestfailed", lambda r: problems["failed"].append(f"{r.url} {r.failure}"))
     page.on("response", lambda r: r.status >= 400 and problems["failed"].append(f"{r.url} {r.status}"))
     page.goto(url, wait_until="load")
-    charts = page.locator(".vega-embed").count()
+    # Altair's divs get the class vega-embed only once drawing starts: wait on their ids.
+    charts = page.locator('div[id^="altair-viz-"]').count()
     if charts:
         page.wait_for_function(
-            "() => [...document.querySelectorAll('.vega-embed')].every(e => e.querySelector('svg, canvas'))",
+            """() => [...document.querySelectorAll('div[id^="altair-viz-"]')]
+                       .every(e => e.querySelector('svg.marks, canvas') || e.querySelector('.error'))""",
             timeout=20000)
     widgets = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
     if widgets:
@@ -45,7 +47,7 @@ def visit(browser, url: str) -> dict:
             f"() => document.querySelectorAll('.jupyter-widgets.widget-box, .widget-vbox, .widget-hbox').length >= 1",
             timeout=20000)
     problems["charts"] = charts
-    problems["chart_errors"] = page.locator(".vega-embed .error, div.error").count()
+    problems["chart_errors"] = page.locator('div[id^="altair-viz-"] .error').count()
     context.close()
     return problems
 

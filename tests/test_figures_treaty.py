@@ -105,7 +105,7 @@ def test_provisions_grid(provisions):
 def test_treaty_comparison(agreements):
     chart = figures.treaty_comparison(agreements)
     spec = chart.to_dict()
-    assert "hconcat" in spec
+    assert "vconcat" in spec and spec["autosize"]["type"] == "fit-x"  # stacked, so it fits a phone
     assert {"point", "text"} <= _marks(spec)
     assert {"agreement", "column", "value"} <= _fields(spec)
     assert _has_tooltip(spec)

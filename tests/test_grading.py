@@ -30,7 +30,7 @@ from russia_iran import assignments, grading
 
 FIXTURE_MASTER = Path(__file__).parent / "fixtures" / "grading" / "fixture_master.ipynb"
 MARKER = "RIB_GRADING_MARKER_do_not_touch.txt"
-BATCH_TIMEOUT = 25  # seconds per submission in the batch (the endless loop must hit it)
+BATCH_TIMEOUT = 40  # seconds per submission in the batch (the endless loop must hit it; others need ~5-15 s)
 CORRECT = {
     "n_datasets": "n_datasets = len(russia_iran.names())\nn_datasets",
     "recent": 'recent = toy[toy["year"] >= 2021]\nrecent',
@@ -46,8 +46,13 @@ def sha(path: Path) -> str:
 
 
 def read_rows(path: Path) -> list[dict]:
+    """Rows of a gradebook, as a spreadsheet would show them (file names that look like
+    formulas are written with a leading apostrophe)."""
     with open(path, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+        rows = list(csv.DictReader(f))
+    for r in rows:
+        r["file"] = grading._unescape_cell(r["file"])
+    return rows
 
 
 def code_cell(source: str) -> dict:
@@ -81,13 +86,15 @@ def write_nb(path: Path, nb: dict) -> None:
 
 
 def grading_uid_processes() -> list[str]:
-    """Command lines of processes still running as a grading user id (root mode)."""
+    """Processes (zombies included) still there with a grading user id (root mode)."""
     found = []
     for pid, (_, uid) in grading._proc_table().items():
         if uid is not None and grading.UID_BASE <= uid < grading.UID_BASE + 1000:
             try:
-                found.append(Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode())
-            except OSError:
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+                cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+                found.append(f"{pid} [{state}] {cmd}")
+            except (OSError, IndexError):
                 pass
     return found
 
@@ -273,6 +280,7 @@ print("found", found, "damage", damage)
 
 BACKGROUND = r'''
 import os, subprocess
+open("/tmp/rib-grading-leftover-317.txt", "w").write("left behind")
 subprocess.Popen(["sleep", "317.25"], start_new_session=True)
 if os.fork() == 0:          # a double-forked daemon as well
     os.setsid()
@@ -351,6 +359,8 @@ def make_batch(folder: Path, student: dict) -> dict[str, dict]:
         {"output_type": "stream", "name": "stdout", "text": "z" * 12_000_000}]
     cases["huge_output.ipynb"] = (huge, {"status": "ok", "total": "5"})
     cases["duplicate of correct.ipynb"] = (good, {"status": "ok", "total": "5", "reason_has": "identical to correct.ipynb"})
+    cases["=HYPERLINK(1) formula-like name.ipynb"] = (answered(student, {"n_datasets": "n_datasets = 3"}),
+                                                      {"status": "ok", "total": "3", "q1": "0"})
 
     expectations = {}
     for name, (content, expect) in cases.items():
@@ -360,11 +370,14 @@ def make_batch(folder: Path, student: dict) -> dict[str, dict]:
         else:
             write_nb(path, content)
         expectations[name] = expect
+    os.symlink(folder / "correct.ipynb", folder / "symlink.ipynb")
+    expectations["symlink.ipynb"] = {"status": "error", "reason_has": "symbolic link"}
     (folder / "nested").mkdir()
     write_nb(folder / "nested" / "not_graded_without_recursive.ipynb", good)
     (folder / MARKER).write_text("the grading must never touch this file\n")
     for p in folder.rglob("*"):
-        os.chmod(p, 0o755 if p.is_dir() else 0o644)
+        if not p.is_symlink():
+            os.chmod(p, 0o755 if p.is_dir() else 0o644)
     return expectations
 
 
@@ -374,6 +387,7 @@ def batch(built, student_nb, tmp_path_factory):
     os.chmod(folder, 0o755)
     expectations = make_batch(folder, student_nb)
     before = {p.relative_to(folder).as_posix(): sha(p) for p in folder.rglob("*") if p.is_file()}
+    before["symlink.ipynb"] = hashlib.sha256(b"symlink:" + os.fsencode(os.readlink(folder / "symlink.ipynb"))).hexdigest()
     out = tmp_path_factory.mktemp("gradebook") / "gradebook.csv"
     args = [str(folder), "--assignment", "fixture", "--autograder", str(built.autograder_zip),
             "--master", str(FIXTURE_MASTER), "--out", str(out), "--timeout", str(BATCH_TIMEOUT),
@@ -395,6 +409,8 @@ def test_batch_runs_to_the_end(batch):
     header = next(csv.reader(io.StringIO(batch["out"].read_text(encoding="utf-8"))))
     assert header == ["file", "sha256", "status", "reason", "q1", "q2", "q3", "total", "possible",
                       "q4_manual", "graded_at", "seconds"]
+    assert "\n'=HYPERLINK(1) formula-like name.ipynb," in batch["out"].read_text(encoding="utf-8")
+    assert batch["out"].stat().st_mode & 0o077 == 0  # a new gradebook is private
     print(f"\nbatch of {len(rows)} submissions graded in {batch['seconds']:.0f} s")
     if os.environ.get("RIB_KEEP_GRADEBOOK"):
         shutil.copy(batch["out"], os.environ["RIB_KEEP_GRADEBOOK"])
@@ -408,7 +424,7 @@ def test_batch_runs_to_the_end(batch):
     "missing_variable.ipynb", "other_kernel_name.ipynb", "Zoë ünïcode answers.ipynb", "empty.ipynb",
     "not_json.ipynb", "json_not_notebook.ipynb", "binary.ipynb", "other_assignment.ipynb",
     "no_otter_metadata.ipynb", "damaged_cells.ipynb", "oversized.ipynb", "cells_removed.ipynb",
-    "huge_output.ipynb", "duplicate of correct.ipynb"])
+    "huge_output.ipynb", "duplicate of correct.ipynb", "=HYPERLINK(1) formula-like name.ipynb", "symlink.ipynb"])
 def test_batch_row(batch, name):
     rows = {r["file"]: r for r in read_rows(batch["out"])}
     row, expect = rows[name], batch["expect"][name]
@@ -432,6 +448,7 @@ def test_batch_row(batch, name):
 def test_batch_leaves_every_file_untouched(batch):
     folder = batch["folder"]
     after = {p.relative_to(folder).as_posix(): sha(p) for p in folder.rglob("*") if p.is_file()}
+    after["symlink.ipynb"] = hashlib.sha256(b"symlink:" + os.fsencode(os.readlink(folder / "symlink.ipynb"))).hexdigest()
     assert after == batch["before"]  # nothing changed, deleted or planted (the marker included)
     assert not (folder / "planted.ipynb").exists()
 
@@ -439,8 +456,11 @@ def test_batch_leaves_every_file_untouched(batch):
 @pytest.mark.slow
 def test_batch_leaves_no_process_behind(batch):
     assert processes_with("sleep 317.25") == []
+    leftover = Path("/tmp/rib-grading-leftover-317.txt")
     if os.geteuid() == 0:
         assert grading_uid_processes() == []
+        assert not leftover.exists()  # files a grading user leaves in /tmp are removed
+    leftover.unlink(missing_ok=True)
 
 
 @pytest.mark.slow

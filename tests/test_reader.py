@@ -19,7 +19,9 @@ from conftest import HTML, ROOT, pages
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-CHARTS_DRAWN = "() => [...document.querySelectorAll('.vega-embed')].every(e => e.querySelector('svg, canvas'))"
+# Altair's output <div> becomes .vega-embed only once vega-embed runs: wait on both.
+CHART_SLOTS = 'div[id^="altair-viz-"], .vega-embed'
+CHARTS_DRAWN = f"() => [...document.querySelectorAll('{CHART_SLOTS}')].every(e => e.querySelector('svg, canvas'))"
 WIDGETS_DRAWN = "() => document.querySelectorAll('.jupyter-widgets.widget-box, .widget-vbox, .widget-hbox').length >= 1"
 
 # Violations allowed, as (axe rule, CSS selector the element matches, reason).
@@ -44,6 +46,9 @@ AXE_ALLOWED = [
     # docutils writes the bibliography as role="list" of role="doc-biblioentry"
     # items (a deprecated DPUB role axe does not count as a list item).
     ("aria-required-children", ".citation-list"),
+    # ipywidgets' range sliders draw noUiSlider handles (role="slider") with no
+    # name; the widget's visible description is not tied to them by ipywidgets.
+    ("aria-input-field-name", ".widget-slider .noUi-handle"),
 ]
 BLOCKING = ("critical", "serious")
 
@@ -59,7 +64,7 @@ def _open(browser, site: str, path: Path, viewport: dict):
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("data:")
                or urlparse(r.request.url).hostname == "127.0.0.1" else r.abort())
     page.goto(f"{site}/{_name(path)}", wait_until="load")
-    if page.locator(".vega-embed").count():
+    if page.locator(CHART_SLOTS).count():
         page.wait_for_function(CHARTS_DRAWN, timeout=20000)
     if page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count():
         page.wait_for_function(WIDGETS_DRAWN, timeout=20000)
@@ -73,7 +78,8 @@ AXE_RUN = """async (allowed) => {
   return result.violations.map(v => {
     const nodes = v.nodes.filter(n => !excused(v.id, n));
     return {id: v.id, impact: v.impact, help: v.help, count: nodes.length,
-            targets: nodes.map(n => n.target.join(' ')).slice(0, 5)};
+            targets: nodes.map(n => n.target.join(' ') + (n.element && n.element.closest('figure.ri-chart')
+              ? ` (in #${n.element.closest('figure.ri-chart').id})` : '')).slice(0, 5)};
   }).filter(v => v.count > 0);
 }"""
 
@@ -174,14 +180,18 @@ def test_no_sideways_scrolling_on_a_phone(site, browser):
         facts = page.evaluate("""() => ({
           scroll: document.documentElement.scrollWidth,
           embeds: [...document.querySelectorAll('.vega-embed')].map(e => {
-            const drawn = e.querySelector('svg.marks, canvas');
+            // The visible box of the drawing: a chart wider than its column may
+            // scroll inside .chart-wrapper, but that box must fit.
+            const wrapper = e.querySelector('.chart-wrapper');
             return {id: e.closest('figure') ? e.closest('figure').id : e.id,
                     right: e.getBoundingClientRect().right,
-                    drawnRight: drawn ? drawn.getBoundingClientRect().right : 0};
+                    drawnRight: wrapper ? wrapper.getBoundingClientRect().right : 0};
           }),
+          // the outermost elements that stick out: the likely culprits
           wide: [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391
-                   && getComputedStyle(e).position !== 'fixed').slice(0, 3)
-                .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '')),
+                   && e.parentElement.getBoundingClientRect().right <= 391).slice(0, 3)
+                .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                     + (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\\s+/).join('.') : '')),
         })""")
         name = _name(path)
         if facts["scroll"] > PHONE["width"] + 1:
@@ -215,6 +225,7 @@ def _tab_until(page, selector: str, limit: int = 400) -> list[str]:
 def test_slider_is_reached_and_moved_by_keyboard(site, browser):
     context, page = _open(browser, site, HTML / "start" / "reading_charts.html", DESKTOP)
     slider = ".vega-bindings input[type=range]"
+    page.wait_for_selector(slider, state="attached", timeout=10000)
     assert page.locator(slider).count() >= 1, "no Vega-Lite slider on start/reading_charts.html"
     assert _tab_until(page, slider), "Tab never reaches the slider"
     before = page.evaluate("() => document.activeElement.value")
@@ -230,6 +241,7 @@ def test_slider_is_reached_and_moved_by_keyboard(site, browser):
 def test_timeline_selects_are_reached_by_keyboard(site, browser):
     context, page = _open(browser, site, HTML / "reference" / "timeline.html", DESKTOP)
     select = ".vega-bindings select"
+    page.wait_for_selector(select, state="attached", timeout=10000)
     total = page.locator(select).count()
     reached = _tab_until(page, select) if total else []
     context.close()

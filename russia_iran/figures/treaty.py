@@ -149,7 +149,7 @@ def treaty_comparison(agreements: pd.DataFrame) -> alt.TopLevelMixin:
     names = list(dict.fromkeys(data["agreement"]))
     tooltip = [alt.Tooltip("agreement:N", title="Agreement"), alt.Tooltip("column:N", title="Item"),
                alt.Tooltip("value:N", title="Value"), alt.Tooltip("sources:N", title="Sources")]
-    y = alt.Y("agreement:N", title=None, sort=names, axis=alt.Axis(labelLimit=320))
+    y = alt.Y("agreement:N", title=None, sort=names, axis=alt.Axis(labelLimit=150))
     domains = alt.Chart().transform_filter(alt.datum.panel == "Domains covered").mark_point(size=150).encode(
         x=alt.X("column:N", title="Domains covered: filled square = listed in the data, hollow circle = not listed", sort=AGREEMENT_DOMAINS,
                 axis=alt.Axis(labelAngle=-40, orient="top")),
@@ -160,25 +160,24 @@ def treaty_comparison(agreements: pd.DataFrame) -> alt.TopLevelMixin:
                                                                   range=[charts.PALETTE[0], "#b0b0b0"])),
         fill=alt.condition(alt.datum.covered, alt.value(charts.PALETTE[0]), alt.value("transparent")),
         tooltip=tooltip,
-    ).properties(width=360, height=34 * len(names))
+    ).properties(width="container", height=34 * len(names))
     obligations = alt.Chart().transform_filter(alt.datum.panel == "Obligations").mark_text(fontSize=12).encode(
         x=alt.X("column:N", title="If one party is attacked…", sort=["Mutual defence", "No aid to an aggressor", "Initial term"],
                 axis=alt.Axis(labelAngle=0, orient="top", labelLimit=170)),
-        y=alt.Y("agreement:N", title=None, sort=names, axis=None),
+        y=y,
         text="value:N",
         color=alt.condition(alt.datum.value == "yes", alt.value(charts.PALETTE[1]), alt.value(charts.TEXT)),
         tooltip=tooltip,
-    ).properties(width=420, height=34 * len(names))
-    combined = alt.hconcat(domains, obligations, data=data, spacing=4)
+    ).properties(width="container", height=34 * len(names))
+    combined = alt.vconcat(domains, obligations, data=data, spacing=16)
     return charts.finish(
         combined,
         title="Only the North Korea treaty obliges Russia to fight; the Iran treaties promise not to help an attacker",
         subtitle="Domains as coded in the agreements data; the obligations columns answer 'what happens if one party is attacked?'",
         description="Two panels for five agreements (the 1921 Soviet–Persian treaty, the 2001 and 2025 Russia–Iran "
-                    "treaties, the 2021 Iran–China plan and the 2024 Russia–DPRK treaty). Left: a filled square for "
-                    "each domain the agreement covers, a hollow circle where none is listed. Right: its initial term and "
-                    "whether it contains a mutual-defence clause and a promise not to help an aggressor.",
-        responsive=False)
+                    "treaties, the 2021 Iran–China plan and the 2024 Russia–DPRK treaty). Top: a filled square for "
+                    "each domain the agreement covers, a hollow circle where none is listed. Below: its initial term and "
+                    "whether it contains a mutual-defence clause and a promise not to help an aggressor.")
 
 
 # --------------------------------------------------------------------------- trade and the FTA
