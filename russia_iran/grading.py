@@ -17,12 +17,15 @@ How one submission is graded
     process (this file run as a script, ``python -I grading.py --_child FOLDER``) in
     a new session. The child gets no path to the submissions folder: only its copy
     and its own copy of the autograder zip.
-  * Run as root, the child first moves into its own network namespace (loopback
-    only: no network, and no access to another job's kernel), sets resource limits
-    (address space, file size, number of processes, one CPU), then drops to an
-    unprivileged user id of its own (one per parallel slot) with no_new_privs.
-    Run as an ordinary user, it keeps your user id (the same trust as ``otter run``)
-    and tries an unprivileged user+network namespace.
+  * Run as root, the child first enters its own mount namespace (the submissions
+    folder is covered by an empty read-only tmpfs; private folders on the way to the
+    Python environment, e.g. an interpreter under /root, are opened up just enough)
+    and its own network namespace (loopback only: no network, no access to another
+    job's kernel), sets resource limits (address space, file size, processes, one
+    CPU), then drops to an unprivileged user id of its own (one per parallel slot)
+    with no_new_privs. What that user leaves in /tmp, /var/tmp or /dev/shm is removed.
+    Run as an ordinary user, the child keeps your user id (the same trust as
+    ``otter run``): only the limits, the private copy and the checks below apply.
   * The child runs otter's own grader (``otter.run``, which executes the notebook in
     a Jupyter kernel and runs every test, hidden ones included) and writes a small
     JSON summary. It is a child subreaper and kills whatever the notebook left running.
@@ -95,7 +98,6 @@ class GradingSetupError(Exception):
 # It must only need the standard library until it has dropped its privileges.
 
 CLONE_NEWNS = 0x00020000
-CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 4096, 16384, 1 << 18
 MNT_DETACH = 2
@@ -185,19 +187,10 @@ def _loopback_up() -> None:
         fcntl.ioctl(s, siocsifflags, struct.pack("16sH", b"lo", flags | iff_up))
 
 
-def _isolate_network(libc, as_root: bool) -> str:
-    uid, gid = os.getuid(), os.getgid()
-    flags = CLONE_NEWNET if as_root else CLONE_NEWUSER | CLONE_NEWNET
-    if libc.unshare(flags) != 0:
-        err = ctypes.get_errno()
-        return f"network not isolated ({os.strerror(err)})"
-    if not as_root:
-        with open("/proc/self/setgroups", "w") as f:
-            f.write("deny")
-        with open("/proc/self/uid_map", "w") as f:
-            f.write(f"{uid} {uid} 1")
-        with open("/proc/self/gid_map", "w") as f:
-            f.write(f"{gid} {gid} 1")
+def _isolate_network(libc) -> str:
+    """A network namespace of our own, with only the loopback interface (needs root)."""
+    if libc.unshare(CLONE_NEWNET) != 0:
+        return f"network not isolated ({os.strerror(ctypes.get_errno())})"
     _loopback_up()
     return "network isolated"
 
@@ -265,9 +258,9 @@ def _confine(job: dict, jobdir: Path) -> list[str]:
             notes.append(_private_view(libc, job, jobdir))
         except OSError as e:
             notes.append(f"mount namespace incomplete ({e})")
-    if job.get("isolate_network", True):
+    if job.get("isolate_network") and as_root:
         try:
-            notes.append(_isolate_network(libc, as_root))
+            notes.append(_isolate_network(libc))
         except OSError as e:
             notes.append(f"network not isolated ({e})")
     limits = [(resource.RLIMIT_CORE, 0), (resource.RLIMIT_FSIZE, job["file_size_limit"])]
