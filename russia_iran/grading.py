@@ -758,6 +758,9 @@ class Context:
     hide: list = field(default_factory=list)    # folders covered up in the child's view
     slots: Queue = field(default_factory=Queue)
     active: dict = field(default_factory=dict)  # pid -> (Popen, uid)
+    # Children the caller already had (e.g. a browser when called from a test run): never strays.
+    preexisting: set = field(default_factory=lambda: {pid for pid, (ppid, _) in _proc_table().items()
+                                                      if ppid == os.getpid()})
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -908,7 +911,8 @@ def _reap_strays(ctx: "Context") -> None:
     me = os.getpid()
     with ctx.lock:
         active = set(ctx.active)
-        strays = {pid for pid, (ppid, _) in _proc_table().items() if ppid == me and pid not in active}
+        strays = {pid for pid, (ppid, _) in _proc_table().items()
+                  if ppid == me and pid not in active and pid not in ctx.preexisting}
         if not strays:
             return
         _signal_all(strays, signal.SIGKILL)

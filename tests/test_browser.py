@@ -76,5 +76,5 @@ def test_demonstration_page_is_interactive(site, browser):
     page.keyboard.press("ArrowRight")  # the control is usable from the keyboard
     assert page.locator("details.ri-data").count() >= 2
     assert page.locator("a[download$='.csv']").count() >= 2
-    assert page.locator(".widget-dropdown select, .widget-dropdown").count() >= 1
+    page.wait_for_selector(".widget-dropdown select", timeout=20000)  # the widget manager loads after the page
     page.close()

@@ -1,0 +1,59 @@
+"""The four real assignments: solutions earn every automatic point, untouched student notebooks none."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from russia_iran import assignments, grading
+
+MASTERS = sorted(assignments.MASTERS_DIR.glob("*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def graded() -> dict[str, dict[str, dict]]:
+    """Each assignment's solution and student notebooks graded in one batch; rows by assignment and file."""
+    results = {}
+    work = Path(tempfile.mkdtemp(prefix="rib-assignments-"))
+    try:
+        for master in MASTERS:
+            built = assign_dir = work / master.stem
+            made = assignments.assign(master, assign_dir / "dist", run_tests=False)
+            submissions = built / "submissions"
+            submissions.mkdir()
+            shutil.copy(made.solutions_notebook, submissions / "solution.ipynb")
+            shutil.copy(made.student_notebook, submissions / "untouched.ipynb")
+            submissions.chmod(0o755)
+            gradebook = built / "gradebook.csv"
+            status = grading.main([str(submissions), "--assignment", master.stem, "--autograder",
+                                   str(made.autograder_zip), "--master", str(master), "--out", str(gradebook),
+                                   "--timeout", "240"])
+            assert status == 0
+            with gradebook.open(encoding="utf-8") as f:
+                results[master.stem] = {row["file"]: row for row in csv.DictReader(f)}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def test_there_are_four_assignments_with_enough_questions():
+    assert [m.stem for m in MASTERS] == ["01_history", "02_rapprochement", "03_treaty", "04_postwar"]
+    for master in MASTERS:
+        _config, questions = assignments.read_master(master)
+        manual = [q for q in questions if q.manual]
+        assert len(questions) >= 8 and len(questions) - len(manual) >= 5 and len(manual) >= 2, master.name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [m.stem for m in MASTERS])
+def test_solutions_score_full_marks_and_untouched_notebooks_zero(graded, name):
+    rows = graded[name]
+    solution, untouched = rows["solution.ipynb"], rows["untouched.ipynb"]
+    assert solution["status"] == "ok", solution["reason"]
+    assert float(solution["total"]) == float(solution["possible"]) > 0, solution
+    assert untouched["status"] == "ok", untouched["reason"]
+    assert float(untouched["total"]) == 0, untouched
