@@ -257,6 +257,9 @@ SHARE_OF = {"Russia": "Russia's total goods trade (Russian customs)",
             "Iran": "Iran's non-oil goods trade (Iranian customs, Iranian year)"}
 BASIS_PRIORITY = ["russian_customs", "iranian_customs", "eec", "imf_dots", "un_comtrade",
                   "official_statement", "secondary"]
+# A partner's mirror figure ranks with analysts' figures: neither is the reporter's own statistics.
+BASIS_RANK = {**{basis: i for i, basis in enumerate(BASIS_PRIORITY)},
+              "partner_statistics": BASIS_PRIORITY.index("secondary")}
 
 
 def pick_turnover(partners: pd.DataFrame) -> pd.DataFrame:
@@ -281,7 +284,7 @@ def pick_turnover(partners: pd.DataFrame) -> pd.DataFrame:
 
     def rank(r) -> tuple:
         own = {"Russia": "russian_customs", "Iran": "iranian_customs"}.get(r["reporter"])
-        basis_rank = -1 if r["basis"] == own else BASIS_PRIORITY.index(r["basis"])
+        basis_rank = -1 if r["basis"] == own else BASIS_RANK[r["basis"]]
         return (basis_rank, CONFIDENCE_RANK.get(str(r["confidence"]), 3))
 
     allrows["_rank"] = allrows.apply(rank, axis=1)

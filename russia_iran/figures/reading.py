@@ -13,6 +13,7 @@ BASIS_LABELS = {
     "russian_customs": "Russian customs", "iranian_customs": "Iranian customs",
     "eec": "Eurasian Economic Commission", "imf_dots": "IMF DOTS", "un_comtrade": "UN Comtrade",
     "official_statement": "Official's statement", "secondary": "Analyst or press figure",
+    "partner_statistics": "Partner's statistics (mirror)",
 }
 
 
