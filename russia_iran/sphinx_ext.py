@@ -7,6 +7,13 @@ name from ``node_modules`` (installed from the pinned package.json) into
 ``_build/html/_vendor/`` and rewrites each address to a path relative to the
 page. A CDN address it cannot serve locally, or a package version that does
 not satisfy the address, fails the build.
+
+The same pass makes pages with charts quicker to show: vega is fetched from the
+top of <head> and run just before the first chart; each chart is drawn through
+riChart (_static/russia_iran.js: the first at once, the others in turn);
+RequireJS comes only with the widget manager, after the page has loaded; the
+search index is deferred. Only the pages Sphinx wrote in this build are
+rewritten (the others were rewritten when they were written).
 """
 
 from __future__ import annotations
@@ -41,26 +48,99 @@ ALIASES = {"vega-lib": "vega"}
 # (it needs a Binder server). The first copy is kept with a blank address.
 THEBE_SCRIPT = re.compile(r'<script>const THEBE_JS_URL = "https://unpkg\.com/thebe@[\w.]+/lib/index\.js";(.*?)</script>\s*')
 # The widget manager (3.5 MB) would block the page's charts if loaded in <head>:
-# it is loaded once the page has loaded. It finds its icon fonts beside the
+# it is loaded, with RequireJS, once the page has loaded. RequireJS is not in
+# <head> either: the charts then load vega the plain way (a RequireJS present
+# while they do would make them wait for it, and would take the UMD bundles for
+# mismatched anonymous modules). The loader waits for vega-embed on pages with
+# charts still loading. The widget manager finds its icon fonts beside the
 # address RequireJS gives its modules (by default the page's own folder), so
 # RequireJS is pointed at _vendor first.
+REQUIRE_TAG = re.compile(r'<script\b[^>]*\bsrc="([^"]*/requirejs/require\.js)"[^>]*></script>\s*')
 WIDGET_MANAGER_TAG = re.compile(r'<script\b[^>]*\bsrc="([^"]*/@jupyter-widgets/html-manager/dist/)embed-amd\.js"[^>]*></script>')
 WIDGET_CDN_ATTRIBUTE = re.compile(r'data-jupyter-widgets-cdn="([^"]*)"')
+# Altair's output: its <div> and the inline script that draws the chart into it.
+ALTAIR_CHART = re.compile(r'(<div id="(altair-viz-[0-9a-f]+)"></div>\s*<script type="text/javascript">)(.*?)(</script>)', re.S)
+ALTAIR_CALL = "(function(spec, embedOpt){"
+ALTAIR_AMD_TEST = 'if(typeof define === "function" && define.amd) {'
 
 
-def _widget_manager_loader(match: re.Match) -> str:
+def _widget_manager_loader(match: re.Match, require: str | None = None) -> str:
     folder = match[1]
     attribute = WIDGET_CDN_ATTRIBUTE.search(match[0])
     base = attribute[1] if attribute else folder.split("@jupyter-widgets/")[0]
+    load_require = (f'  add("{require}", function () {{ configure(); add(manager); }});\n' if require
+                    else "  configure();\n  add(manager);\n")
     return (
-        f'<script>require.config({{paths: {{"@jupyter-widgets/html-manager/dist": "{folder.rstrip("/")}"}}}});\n'
+        "<script>\n"
         'window.addEventListener("load", function () {\n'
-        '  var s = document.createElement("script");\n'
-        f'  s.setAttribute("data-jupyter-widgets-cdn", "{base}");\n'
-        f'  s.src = "{folder}embed-amd.js";\n'
-        "  document.body.appendChild(s);\n"
+        f'  var manager = "{folder}embed-amd.js";\n'
+        "  function add(src, then) {\n"
+        '    var s = document.createElement("script");\n'
+        f'    if (src === manager) s.setAttribute("data-jupyter-widgets-cdn", "{base}");\n'
+        "    if (then) s.onload = then;\n"
+        "    s.src = src;\n"
+        "    document.body.appendChild(s);\n"
+        "  }\n"
+        "  function configure() {\n"
+        f'    require.config({{paths: {{"@jupyter-widgets/html-manager/dist": "{folder.rstrip("/")}"}}}});\n'
+        "  }\n"
+        "  var tries = 0;\n"
+        "  (function go() {\n"
+        "    if (document.querySelector('div[id^=\"altair-viz-\"]') && !window.vegaEmbed && tries++ < 200) {\n"
+        "      setTimeout(go, 50);\n"
+        "      return;\n"
+        "    }\n"
+        f"{load_require}"
+        "  })();\n"
         "});</script>"
     )
+
+
+ALTAIR_PATH = re.compile(r'"(vega|vega-lite|vega-embed)": "([^"]+)"')
+ALTAIR_VERSION = re.compile(r'maybeLoadScript\("(vega|vega-lite|vega-embed)", "([^"]+)"\)')
+VEGA_MARK = "<!-- vega for the charts -->"
+SEARCH_INDEX_TAG = re.compile(r'<script src="((?:\.\./)*searchindex\.js)"></script>')
+
+
+def _vega_tags(body: str) -> tuple[str, str] | None:
+    """Altair's snippet fetches vega, then vega-lite, then vega-embed, each only
+    once the one before has run, and only once the parser reaches the first
+    chart: on a long page with much else to load, the first chart waits for all
+    that. Instead the three are preloaded from the top of <head> (fetched at once,
+    first in the queue) and run just before the first chart, which then draws at
+    once. They are marked loaded in VEGA_DEBUG as Altair's snippet does, so that it
+    loads none again; if one failed, the snippet tries itself and shows the error.
+    Returns (the <head> links, the scripts before the first chart)."""
+    paths = dict(ALTAIR_PATH.findall(body))
+    versions = dict(ALTAIR_VERSION.findall(body))
+    libs = [(paths[lib], lib.replace("-", "") + "_version", versions[lib])
+            for lib in ("vega", "vega-lite", "vega-embed") if lib in paths and lib in versions]
+    if len(libs) != 3:
+        return None
+    links = "".join(f'<link rel="preload" as="script" href="{path}" />\n' for path, _, _ in libs)
+    marks = "".join(f' VEGA_DEBUG["{key}"] = "{version}";' for _, key, version in libs)
+    scripts = (VEGA_MARK + "".join(f'<script src="{path}"></script>' for path, _, _ in libs)
+               + '<script>var VEGA_DEBUG = (typeof VEGA_DEBUG == "undefined") ? {} : VEGA_DEBUG;\n'
+               f"if (window.vega && window.vegaLite && window.vegaEmbed) {{{marks} }}</script>\n")
+    return links, scripts
+
+
+def _lazy_chart(match: re.Match) -> str:
+    """Hand one Altair chart's drawing to riChart (_static/russia_iran.js), which
+    draws the page's first chart at once and the others in turn."""
+    opening, chart_id, body, closing = match[1], match[2], match[3], match[4]
+    start = body.find(ALTAIR_CALL)
+    if "riChart" in body or start < 0:
+        return match[0]
+    body = body.replace("document.currentScript.previousElementSibling", f'document.getElementById("{chart_id}")')
+    # Once vega-embed is loaded (by an earlier chart), use it even if RequireJS has arrived since.
+    body = body.replace(ALTAIR_AMD_TEST, 'if(typeof define === "function" && define.amd && typeof vegaEmbed === "undefined") {')
+    start = body.find(ALTAIR_CALL)
+    call = body[start:].rstrip()
+    return (f"{opening}{body[:start]}(window.riChart || function (id, draw) {{ draw(); }})"
+            f'("{chart_id}", function () {{\n{call}\n}});\n{closing}')
+
+
 ASSET_SUFFIXES = {".woff", ".woff2", ".ttf", ".eot", ".svg", ".png", ".gif", ".css"}
 
 
@@ -103,10 +183,21 @@ def local_file(match: re.Match) -> str:
     return f"{package}/{relative}"
 
 
+def _fresh(source: Path, target: Path) -> bool:
+    """Whether target is already a copy of source (copy2 keeps the time stamp)."""
+    try:
+        here, there = source.stat(), target.stat()
+    except FileNotFoundError:
+        return False
+    return here.st_size == there.st_size and int(here.st_mtime) == int(there.st_mtime)
+
+
 def _copy(vendored: str, outdir: Path) -> None:
-    """Copy one file, and the fonts and images beside it that it may load."""
+    """Copy one file, and the fonts and images beside it that it may load (unless copied already)."""
     source = NODE_MODULES / vendored
     target = outdir / VENDOR / vendored
+    if _fresh(source, target):
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(source, target)
     for sibling in source.parent.iterdir():
@@ -132,7 +223,27 @@ def localise_page(page: Path, outdir: Path) -> bool:
     # The widget manager's base address for widget modules it does not bundle.
     new = new.replace('data-jupyter-widgets-cdn="https://cdn.jsdelivr.net/npm/"',
                       f'data-jupyter-widgets-cdn="{prefix}/"')
-    new = WIDGET_MANAGER_TAG.sub(_widget_manager_loader, new)
+    manager = WIDGET_MANAGER_TAG.search(new)
+    if manager:
+        require = REQUIRE_TAG.search(new)
+        if require:
+            new = new[:require.start()] + new[require.end():]
+        new = WIDGET_MANAGER_TAG.sub(lambda m: _widget_manager_loader(m, require[1] if require else None), new)
+    # Every page loads the search index (150 KB) in <head>, which holds up the
+    # page's text and charts; deferred, it still loads before searchtools.js runs
+    # its search (at DOMContentLoaded).
+    new = SEARCH_INDEX_TAG.sub(r'<script defer src="\1"></script>', new)
+    first_chart = ALTAIR_CHART.search(new)
+    tags = _vega_tags(first_chart[3]) if first_chart and VEGA_MARK not in new else None
+    charset = new.find('<meta charset="utf-8" />')
+    if tags and charset >= 0:
+        at = charset + len('<meta charset="utf-8" />')
+        before = first_chart.start()  # before the chart's <style>, if Altair wrote one
+        style = new.rfind("<style>", 0, before)
+        if style >= 0 and first_chart[2] in new[style:before] and "</style>" in new[style:before]:
+            before = style
+        new = new[:at] + "\n" + tags[0] + new[at:before] + tags[1] + new[before:]
+    new = ALTAIR_CHART.sub(_lazy_chart, new)
     leftover = FOREIGN_HOST.search(new)
     if leftover:
         raise ExtensionError(f"{page.relative_to(outdir)} still refers to {leftover[0]}, which the book cannot serve")
@@ -142,27 +253,46 @@ def localise_page(page: Path, outdir: Path) -> bool:
     return False
 
 
+def note_written_page(app: Sphinx, pagename: str, templatename, context, doctree) -> None:
+    """Remember each page Sphinx writes in this build: only those need rewriting."""
+    if app.builder.format == "html":
+        app.russia_iran_written.add(Path(app.builder.get_outfilename(pagename)))
+
+
 def localise_build(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    for page in outdir.rglob("*.html"):
-        if VENDOR not in page.relative_to(outdir).parts:
+    if app.parallel > 1:  # pages written in worker processes are not seen here: rewrite every page
+        written = outdir.rglob("*.html")
+    else:  # a page Sphinx did not write this time was rewritten when it was written
+        written = sorted(app.russia_iran_written)
+    for page in written:
+        if page.is_file() and VENDOR not in page.relative_to(outdir).parts:
             localise_page(page, outdir)
 
 
 def write_dataset_pages(app: Sphinx) -> None:
-    """Describe the data sets from datapackage.json; a bad row fails the build here, clearly."""
+    """Describe the data sets from datapackage.json; a bad row fails the build here, clearly.
+    Skipped when neither the inputs nor the page changed since it was last written."""
     from .about import datasets_markdown
     from .data import DataError
 
+    target = Path(app.srcdir) / DATASETS_PAGE
+    stamp = Path(app.outdir).parent / ".datasets.inputs"
+    fingerprint = _fingerprint(app)
+    if target.exists() and stamp.exists():
+        recorded = stamp.read_text().split()
+        if recorded == [fingerprint, hashlib.sha256(target.read_bytes()).hexdigest()]:
+            return
     try:
         text = datasets_markdown()
     except DataError as problem:
         raise ExtensionError(str(problem)) from None
-    target = Path(app.srcdir) / DATASETS_PAGE
     if not target.exists() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(f"{fingerprint} {hashlib.sha256(target.read_bytes()).hexdigest()}\n")
 
 
 def inputs_fingerprint() -> str:
@@ -176,6 +306,13 @@ def inputs_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def _fingerprint(app: Sphinx) -> str:
+    """inputs_fingerprint(), computed once per build."""
+    if not getattr(app, "russia_iran_inputs", None):
+        app.russia_iran_inputs = inputs_fingerprint()
+    return app.russia_iran_inputs
+
+
 def refresh_cache_when_inputs_change(app: Sphinx) -> None:
     """The execution cache keys on a notebook's code only; a change to the helper
     package or the data must re-run the notebooks too, or pages would show stale
@@ -183,7 +320,7 @@ def refresh_cache_when_inputs_change(app: Sphinx) -> None:
     changed since it was filled."""
     cache = Path(app.config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
     stamp = cache.with_name(cache.name + ".inputs")
-    fingerprint = inputs_fingerprint()
+    fingerprint = _fingerprint(app)
     if not stamp.exists() or stamp.read_text() != fingerprint:
         shutil.rmtree(cache, ignore_errors=True)
         stamp.parent.mkdir(parents=True, exist_ok=True)
@@ -192,7 +329,7 @@ def refresh_cache_when_inputs_change(app: Sphinx) -> None:
 
 def notebooks_to_rerun(app: Sphinx, env, added, changed, removed) -> list[str]:
     """Every notebook page, when the inputs changed since this environment last read them."""
-    fingerprint = inputs_fingerprint()
+    fingerprint = _fingerprint(app)
     if getattr(env, "russia_iran_inputs", None) == fingerprint:
         return []
     env.russia_iran_inputs = fingerprint
@@ -203,6 +340,8 @@ def notebooks_to_rerun(app: Sphinx, env, added, changed, removed) -> list[str]:
 
 
 def setup(app: Sphinx) -> dict:
+    app.russia_iran_written = set()
+    app.connect("html-page-context", note_written_page)
     app.connect("builder-inited", refresh_cache_when_inputs_change)
     app.connect("env-get-outdated", notebooks_to_rerun)
     app.connect("builder-inited", write_dataset_pages)

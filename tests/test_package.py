@@ -100,8 +100,14 @@ def test_show_adds_table_and_csv_of_exactly_the_plotted_rows():
                           title="Trade doubled", description="d")
     html = show(chart, "demo-chart")._repr_mimebundle_()["text/html"]
     assert "Show the data (2 rows)" in html
-    assert 'download="demo-chart.csv"' in html
-    assert "year%2Cvalue%2Csources" in html  # the CSV header, URL-encoded
+    assert 'data-download="demo-chart.csv"' in html and 'href="#data-demo-chart"' in html
+    assert 'id="data-demo-chart"' in html  # the table the link's handler turns into the CSV
+    assert "data:text/csv," not in html.split("onclick=")[0]  # the data are not in the page a third time
+    # the table's cells are the CSV's cells, so the file built from the table is the CSV
+    shown = show(chart, "demo-chart")
+    for line in shown.csv_text().splitlines():
+        assert "".join(f"<t{'h' if line.startswith('year') else 'd'}>{cell}</t{'h' if line.startswith('year') else 'd'}>"
+                       for cell in line.split(",")) in html
     with pytest.raises(ValueError, match="lower-case words"):
         show(chart, "Bad Name")
 

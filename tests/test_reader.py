@@ -89,7 +89,10 @@ CHARTS = """() => [...document.querySelectorAll('figure.ri-chart')].map(figure =
   const described = embed && [embed, ...embed.querySelectorAll('[role="graphics-document"], svg, canvas')]
     .map(e => (e.getAttribute('aria-label') || '').trim()).find(text => text.length > 0);
   const details = figure.querySelector('details.ri-data');
-  const link = figure.querySelector('p.ri-download a[download]');
+  const link = figure.querySelector('p.ri-download a.ri-csv');
+  // The link builds its CSV from the table when clicked (russia_iran/display.py):
+  // run its handler as a click would, then read the file it points at.
+  if (link && link.onclick) link.onclick.call(link, new MouseEvent('click'));
   return {
     id: figure.id,
     embed: !!embed, drawn: !!drawn,
@@ -115,7 +118,7 @@ def desktop_visits(site, browser) -> dict:
         download = None
         if charts:  # the first chart's link, clicked: chromium saves a file
             with page.expect_download(timeout=10000) as info:
-                page.locator("figure.ri-chart p.ri-download a[download]").first.click()
+                page.locator("figure.ri-chart p.ri-download a.ri-csv").first.click()
             download = {"name": info.value.suggested_filename, "text": Path(info.value.path()).read_text("utf-8")}
         visits[_name(path)] = {"violations": violations, "charts": charts, "download": download}
         context.close()

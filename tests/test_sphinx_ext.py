@@ -33,7 +33,7 @@ def test_file_addresses_and_widget_base_are_rewritten(tmp_path):
     sphinx_ext.localise_page(html, tmp_path)
     text = html.read_text()
     # loaded after the page, so that it does not hold up the charts
-    assert 's.src = "_vendor/@jupyter-widgets/html-manager/dist/embed-amd.js"' in text
+    assert 'var manager = "_vendor/@jupyter-widgets/html-manager/dist/embed-amd.js"' in text
     assert 'window.addEventListener("load"' in text
     assert '"data-jupyter-widgets-cdn", "_vendor/"' in text
     fonts = list((tmp_path / "_vendor/@jupyter-widgets/html-manager/dist").glob("*.woff2"))
@@ -71,3 +71,67 @@ def test_rewriting_twice_changes_nothing_more(tmp_path):
     assert once.count("require.config") == 1
     assert not sphinx_ext.localise_page(html, tmp_path)
     assert html.read_text() == once
+
+
+ALTAIR = """<style>
+  #altair-viz-abc123.vega-embed { width: 100%; }
+</style>
+<div id="altair-viz-abc123"></div>
+<script type="text/javascript">
+  var VEGA_DEBUG = (typeof VEGA_DEBUG == "undefined") ? {} : VEGA_DEBUG;
+  (function(spec, embedOpt){
+    let outputDiv = document.currentScript.previousElementSibling;
+    const paths = {
+      "vega": "https://cdn.jsdelivr.net/npm/vega@6?noext",
+      "vega-lib": "https://cdn.jsdelivr.net/npm/vega-lib?noext",
+      "vega-lite": "https://cdn.jsdelivr.net/npm/vega-lite@6.4.1?noext",
+      "vega-embed": "https://cdn.jsdelivr.net/npm/vega-embed@7?noext",
+    };
+    if(typeof define === "function" && define.amd) {
+    } else {
+      maybeLoadScript("vega", "6")
+        .then(() => maybeLoadScript("vega-lite", "6.4.1"))
+        .then(() => maybeLoadScript("vega-embed", "7"))
+    }
+  })({"mark": "point"}, {"mode": "vega-lite"});
+</script>"""
+
+
+def test_charts_draw_in_turn_with_vega_loaded_up_front(tmp_path):
+    head = '<head><meta charset="utf-8" /><script src="../_vendor/requirejs/require.js"></script>' \
+           '<script src="../searchindex.js"></script></head>'
+    html = page(tmp_path, head + ALTAIR + ALTAIR.replace("abc123", "def456") +
+                '<script src="https://cdn.jsdelivr.net/npm/@jupyter-widgets/html-manager@1.0.15/dist/embed-amd.js"></script>')
+    sphinx_ext.localise_page(html, tmp_path)
+    text = html.read_text()
+    # each chart is handed to riChart (_static/russia_iran.js), which draws the first at once
+    assert text.count('(window.riChart || function (id, draw) { draw(); })') == 2
+    assert '("altair-viz-def456", function () {' in text
+    assert "document.currentScript" not in text  # the script no longer runs where it stands
+    # vega preloaded in <head> and run once, just before the first chart (not inside a chart's style)
+    assert text.count('<link rel="preload" as="script" href="../_vendor/vega-lite/build/vega-lite.min.js?noext" />') == 1
+    scripts = text.index('<script src="../_vendor/vega-embed/build/vega-embed.min.js?noext"></script>')
+    assert text.index("<head>") < text.index('rel="preload"') < scripts < text.index("<style>")
+    assert 'VEGA_DEBUG["vegalite_version"] = "6.4.1"' in text
+    # RequireJS only with the widget manager, after the page has loaded; the search index deferred
+    assert '<script src="../_vendor/requirejs/require.js">' not in text
+    assert 'add("../_vendor/requirejs/require.js"' in text
+    assert '<script defer src="../searchindex.js"></script>' in text
+    assert not sphinx_ext.localise_page(html, tmp_path), "a second pass changes nothing"
+
+
+def test_only_pages_written_in_this_build_are_rewritten(tmp_path):
+    class Builder:
+        format = "html"
+
+    class App:
+        outdir = str(tmp_path)
+        parallel = 1
+        builder = Builder()
+
+    app = App()
+    app.russia_iran_written = {page(tmp_path, '"https://cdn.jsdelivr.net/npm/vega@6?noext"', "chapters/new.html")}
+    old = page(tmp_path, '"https://cdn.jsdelivr.net/npm/vega@6?noext"', "chapters/old.html")
+    sphinx_ext.localise_build(app, None)
+    assert "cdn.jsdelivr" not in (tmp_path / "chapters/new.html").read_text()
+    assert "cdn.jsdelivr" in old.read_text()

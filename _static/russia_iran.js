@@ -1,0 +1,100 @@
+/* Russia and Iran module: the charts of a page are drawn one after another,
+ * and the CSV links become downloads.
+ *
+ * Each Altair chart's inline script is handed to riChart at build time
+ * (russia_iran/sphinx_ext.py) instead of drawing at once. The page's first
+ * chart is drawn immediately; the others wait until it is drawn, then each is
+ * drawn as it comes near the screen, and the rest in turn while the browser is
+ * idle after the page has loaded, so that every chart is there for printing,
+ * searching in the page and screen readers. Where this script is missing, the
+ * charts draw at once as Altair wrote them.
+ */
+(function () {
+  "use strict";
+  var waiting = [];      // charts not yet drawn: {el, draw, started}
+  var first = null;      // the first chart, drawn at once
+  var released = false;  // the first chart is drawn: others may start
+  var observer = null;
+
+  function drawnIn(el) {
+    return !el || !!el.querySelector("svg, canvas, .error");
+  }
+
+  function whenDrawn(el, then) {
+    if (drawnIn(el)) { then(); return; }
+    var done = false;
+    var watch = new MutationObserver(function () { if (drawnIn(el)) finish(); });
+    var timer = setTimeout(finish, 4000);  // a chart that never draws must not hold up the others
+    function finish() {
+      if (done) return;
+      done = true;
+      watch.disconnect();
+      clearTimeout(timer);
+      then();
+    }
+    watch.observe(el, {childList: true, subtree: true});
+  }
+
+  function start(chart) {
+    if (chart.started) return;
+    chart.started = true;
+    if (observer && chart.el) observer.unobserve(chart.el);
+    try { chart.draw(); } catch (error) { console.error(error); }
+  }
+
+  function later(callback) {
+    if (window.requestIdleCallback) window.requestIdleCallback(callback, {timeout: 300});
+    else setTimeout(callback, 30);
+  }
+
+  // The remaining charts, in page order, one at a time.
+  function drawNext() {
+    var chart = null;
+    for (var i = 0; i < waiting.length && !chart; i++) if (!waiting[i].started) chart = waiting[i];
+    if (!chart) return;
+    later(function () {
+      start(chart);
+      whenDrawn(chart.el, drawNext);
+    });
+  }
+
+  function release() {
+    if (released) return;
+    released = true;
+    if ("IntersectionObserver" in window) {
+      observer = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) {
+          if (!entry.isIntersecting) return;
+          for (var i = 0; i < waiting.length; i++) if (waiting[i].el === entry.target) start(waiting[i]);
+        });
+      }, {rootMargin: "400px 0px"});
+      waiting.forEach(function (chart) { if (chart.el && !chart.started) observer.observe(chart.el); });
+    }
+    if (document.readyState === "complete") drawNext();
+    else window.addEventListener("load", drawNext);
+  }
+
+  window.riChart = function (id, draw) {
+    var chart = {el: document.getElementById(id), draw: draw, started: false};
+    if (!first) {
+      first = chart;
+      start(chart);
+      whenDrawn(chart.el, release);
+      return;
+    }
+    waiting.push(chart);
+    if (observer && chart.el) observer.observe(chart.el);
+  };
+
+  // The CSV links (russia_iran/display.py) lead to the table without JavaScript;
+  // with it they save the file their click handler builds from the table.
+  function markDownloads() {
+    var links = document.querySelectorAll("a.ri-csv[data-download]");
+    for (var i = 0; i < links.length; i++) links[i].setAttribute("download", links[i].getAttribute("data-download"));
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", markDownloads);
+  else markDownloads();
+
+  // Printing shows every chart.
+  window.addEventListener("beforeprint", function () { waiting.forEach(start); });
+})();
