@@ -60,6 +60,24 @@ def browser():
         chromium.close()
 
 
+# Altair's output <div> becomes .vega-embed only once vega-embed runs, and the
+# book draws a page's charts one after another (_static/russia_iran.js): wait
+# until every chart slot holds a drawing or an error, and a widget is drawn.
+CHART_SLOTS = 'div[id^="altair-viz-"], .vega-embed'
+CHARTS_DRAWN = (f"() => [...document.querySelectorAll('{CHART_SLOTS}')]"
+                ".every(e => e.querySelector('svg, canvas, .error'))")
+WIDGET_STATE = 'script[type="application/vnd.jupyter.widget-view+json"]'
+WIDGETS_DRAWN = "() => document.querySelectorAll('.jupyter-widgets.widget-box, .widget-vbox, .widget-hbox').length >= 1"
+
+
+def wait_until_drawn(page) -> None:
+    """Return once every chart and (if the page saved any) a widget is drawn."""
+    if page.locator(CHART_SLOTS).count():
+        page.wait_for_function(CHARTS_DRAWN, timeout=20000)
+    if page.locator(WIDGET_STATE).count():
+        page.wait_for_function(WIDGETS_DRAWN, timeout=20000)
+
+
 def pages() -> list[Path]:
     """Every HTML page of the built book (the book's own, not vendored files)."""
     return sorted(p for p in HTML.rglob("*.html") if "_vendor" not in p.parts and "_static" not in p.parts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from conftest import HTML, pages
+from conftest import HTML, pages, wait_until_drawn
 
 # Third-party noise that is not an error of the book. Keep this list short and explained.
 ALLOWED_CONSOLE = (
@@ -34,19 +34,8 @@ def visit(browser, url: str) -> dict:
     page.on("requestfailed", lambda r: problems["failed"].append(f"{r.url} {r.failure}"))
     page.on("response", lambda r: r.status >= 400 and problems["failed"].append(f"{r.url} {r.status}"))
     page.goto(url, wait_until="load")
-    # Altair's divs get the class vega-embed only once drawing starts: wait on their ids.
-    charts = page.locator('div[id^="altair-viz-"]').count()
-    if charts:
-        page.wait_for_function(
-            """() => [...document.querySelectorAll('div[id^="altair-viz-"]')]
-                       .every(e => e.querySelector('svg.marks, canvas') || e.querySelector('.error'))""",
-            timeout=20000)
-    widgets = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
-    if widgets:
-        page.wait_for_function(
-            f"() => document.querySelectorAll('.jupyter-widgets.widget-box, .widget-vbox, .widget-hbox').length >= 1",
-            timeout=20000)
-    problems["charts"] = charts
+    wait_until_drawn(page)
+    problems["charts"] = page.locator('div[id^="altair-viz-"]').count()
     problems["chart_errors"] = page.locator('div[id^="altair-viz-"] .error').count()
     context.close()
     return problems
@@ -68,8 +57,8 @@ def test_every_page_renders_offline(site, browser):
 def test_demonstration_page_is_interactive(site, browser):
     page = browser.new_page()
     page.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
-    page.goto(f"{site}/start/reading_charts.html")
-    page.wait_for_function("() => document.querySelectorAll('.vega-embed svg, .vega-embed canvas').length >= 2")
+    page.goto(f"{site}/start/reading_charts.html", wait_until="load")
+    wait_until_drawn(page)
     slider = page.locator(".vega-bindings input[type=range]")
     assert slider.count() == 1
     slider.first.focus()

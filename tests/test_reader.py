@@ -14,15 +14,11 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from conftest import HTML, ROOT, pages
+from conftest import CHART_SLOTS, HTML, ROOT, pages, wait_until_drawn
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-# Altair's output <div> becomes .vega-embed only once vega-embed runs: wait on both.
-CHART_SLOTS = 'div[id^="altair-viz-"], .vega-embed'
-CHARTS_DRAWN = f"() => [...document.querySelectorAll('{CHART_SLOTS}')].every(e => e.querySelector('svg, canvas'))"
-WIDGETS_DRAWN = "() => document.querySelectorAll('.jupyter-widgets.widget-box, .widget-vbox, .widget-hbox').length >= 1"
 
 # Violations allowed, as (axe rule, CSS selector the element matches, reason).
 # Each comes from third-party markup the book cannot change from its own
@@ -64,10 +60,7 @@ def _open(browser, site: str, path: Path, viewport: dict):
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("data:")
                or urlparse(r.request.url).hostname == "127.0.0.1" else r.abort())
     page.goto(f"{site}/{_name(path)}", wait_until="load")
-    if page.locator(CHART_SLOTS).count():
-        page.wait_for_function(CHARTS_DRAWN, timeout=20000)
-    if page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count():
-        page.wait_for_function(WIDGETS_DRAWN, timeout=20000)
+    wait_until_drawn(page)
     return context, page
 
 
