@@ -28,6 +28,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
+from . import bibstyle
 from .paths import ROOT
 
 NODE_MODULES = ROOT / "node_modules"
@@ -274,10 +275,8 @@ def localise_build(app: Sphinx, exception: Exception | None) -> None:
 
 def write_dataset_pages(app: Sphinx) -> None:
     """Describe the data sets from datapackage.json; a bad row fails the build here, clearly.
-    Skipped when neither the inputs nor the page changed since it was last written."""
-    from .about import datasets_markdown
-    from .data import DataError
-
+    Skipped when neither the inputs nor the page changed since it was last written
+    (then pandas is not even imported)."""
     target = Path(app.srcdir) / DATASETS_PAGE
     stamp = Path(app.outdir).parent / ".datasets.inputs"
     fingerprint = _fingerprint(app)
@@ -285,6 +284,9 @@ def write_dataset_pages(app: Sphinx) -> None:
         recorded = stamp.read_text().split()
         if recorded == [fingerprint, hashlib.sha256(target.read_bytes()).hexdigest()]:
             return
+    from .about import datasets_markdown
+    from .data import DataError
+
     try:
         text = datasets_markdown()
     except DataError as problem:
@@ -340,6 +342,7 @@ def notebooks_to_rerun(app: Sphinx, env, added, changed, removed) -> list[str]:
 
 
 def setup(app: Sphinx) -> dict:
+    bibstyle.register()
     app.russia_iran_written = set()
     app.connect("html-page-context", note_written_page)
     app.connect("builder-inited", refresh_cache_when_inputs_change)
