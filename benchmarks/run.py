@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
-LOADS = 3  # timings are the median of this many cold loads
+LOADS = 7  # timings are the median of this many cold loads, a chapter's alternating with its floor's
 SHARED = ("_vendor", "_static")
 SHARED_FILES = ("searchindex.js",)  # at the top of the site, loaded by every page
 FLOOR_PREFIX = "_benchmark_floor_"
@@ -131,10 +131,16 @@ def load(browser, url: str) -> dict:
     return result
 
 
-def median_first_chart(browser, url: str, first: dict) -> float | None:
-    times = [first["first_chart"]] + [load(browser, url)["first_chart"] for _ in range(LOADS - 1)]
-    times = [t for t in times if t is not None]
-    return statistics.median(times) if times else None
+def median_first_charts(browser, urls: list[str]) -> list[float | None]:
+    """Median time to first chart of each page, their loads alternating so
+    that a slow spell of the machine falls on all of them alike."""
+    times = [[] for _ in urls]
+    for _ in range(LOADS):
+        for url, record in zip(urls, times):
+            first = load(browser, url)["first_chart"]
+            if first is not None:
+                record.append(first)
+    return [statistics.median(record) if record else None for record in times]
 
 
 def kb(size: float) -> str:
@@ -230,15 +236,12 @@ def main() -> None:
                 url = f"{server.base}/{name}"
                 first = load(browser, url)
                 row = {"page": name, "html": path.stat().st_size, **first}
-                if name.startswith("chapters/") and first["charts"]:
-                    row["first_chart"] = median_first_chart(browser, url, first)
-                    floor = write_floor(html, path)
-                    if floor:
-                        floors.append(floor)
-                        floor_url = f"{server.base}/{floor.relative_to(html).as_posix()}"
-                        row["floor"] = median_first_chart(browser, floor_url, load(browser, floor_url))
-                else:
-                    row["first_chart"] = None
+                row["first_chart"] = None
+                floor = write_floor(html, path) if name.startswith("chapters/") and first["charts"] else None
+                if floor:
+                    floors.append(floor)
+                    floor_url = f"{server.base}/{floor.relative_to(html).as_posix()}"
+                    row["first_chart"], row["floor"] = median_first_charts(browser, [url, floor_url])
                 rows.append(row)
             browser.close()
     finally:

@@ -341,8 +341,23 @@ def notebooks_to_rerun(app: Sphinx, env, added, changed, removed) -> list[str]:
             and (Path(app.srcdir) / f"{doc}.md").read_text(encoding="utf-8").startswith("---\njupytext:")]
 
 
+def _bibliography_cache(app: Sphinx) -> Path:
+    return Path(app.outdir).parent / ".bibtex_formatted.pickle"
+
+
+def load_bibliography_cache(app: Sphinx) -> None:
+    bibstyle.load_cache(_bibliography_cache(app))
+
+
+def save_bibliography_cache(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None:
+        bibstyle.save_cache(_bibliography_cache(app))
+
+
 def setup(app: Sphinx) -> dict:
     bibstyle.register()
+    app.connect("builder-inited", load_bibliography_cache)
+    app.connect("build-finished", save_bibliography_cache)
     app.russia_iran_written = set()
     app.connect("html-page-context", note_written_page)
     app.connect("builder-inited", refresh_cache_when_inputs_change)
