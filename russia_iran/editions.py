@@ -2,8 +2,8 @@
 
 * The **student edition** is the book as `_config.yml` and `_toc.yml` describe
   it (`./run.sh build`, into `_build/html`): chapters, student notebooks, the
-  public instructor guide. Master notebooks and rubrics are outside its table
-  of contents and excluded from its sources, so no solution reaches it.
+  public instructor guide. Master notebooks and rubrics are excluded from its
+  sources (and are not in its table of contents), so no solution reaches it.
 * The **instructor edition** (`./run.sh instructor`, into
   `_build/instructor/_build/html`) is the same book plus the rubrics page and
   the master notebooks with their solutions and hidden tests. Its configuration
@@ -40,7 +40,8 @@ def _jupyter_book() -> str:
 def instructor_config() -> dict:
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     config["title"] = f"{config['title']} (instructor edition)"
-    config["exclude_patterns"] = [p for p in config["exclude_patterns"] if p != MASTERS_EXCLUDE]
+    shown = {MASTERS_EXCLUDE, *(f"{page}.md" for page in INSTRUCTOR_PAGES)}
+    config["exclude_patterns"] = [p for p in config["exclude_patterns"] if p not in shown]
     # Share the student edition's execution cache: the chapters are not run twice.
     config["execute"]["cache"] = str(ROOT / "_build" / ".jupyter_cache")
     return config
