@@ -8,8 +8,9 @@ name from ``node_modules`` (installed from the pinned package.json) into
 page. A CDN address it cannot serve locally, or a package version that does
 not satisfy the address, fails the build.
 
-The same pass makes pages with charts quicker to show: vega is fetched from the
-top of <head> and run just before the first chart; each chart is drawn through
+The same pass makes pages with charts quicker to show: vega is fetched first,
+from the top of <head>, and run just before the first chart; the small helper
+scripts of Sphinx and its extensions are deferred; each chart is drawn through
 riChart (_static/russia_iran.js: the first at once, the others in turn);
 RequireJS comes only with the widget manager, after the page has loaded; the
 search index is deferred. Only the pages Sphinx wrote in this build are
@@ -101,6 +102,25 @@ ALTAIR_PATH = re.compile(r'"(vega|vega-lite|vega-embed)": "([^"]+)"')
 ALTAIR_VERSION = re.compile(r'maybeLoadScript\("(vega|vega-lite|vega-embed)", "([^"]+)"\)')
 VEGA_MARK = "<!-- vega for the charts -->"
 SEARCH_INDEX_TAG = re.compile(r'<script src="((?:\.\./)*searchindex\.js)"></script>')
+# On a page with charts the chart libraries come first. Sphinx's and the
+# extensions' helper scripts act at DOMContentLoaded; deferred, they keep their
+# order and no longer hold up the parser on its way to the first chart
+# (documentation_options.js stays: inline scripts in <head> use it). The
+# theme's preloads of its own deferred scripts are dropped, and its icon script
+# (1.5 MB) and the search index ask for low priority.
+DEFERRABLE_SCRIPT = re.compile(
+    r'<script (?P<attributes>(?:data-[\w-]+="[^"]*" )*)src="(?P<src>[^"]*/_static/(?:scripts/)?'
+    r'(?:doctools|sphinx_highlight|clipboard\.min|copybutton|sphinx-book-theme|togglebutton|design-tabs'
+    r'|searchtools|language_data)\.js[^"]*)"></script>')
+THEME_SCRIPT_PRELOAD = re.compile(
+    r'<link rel="preload" as="script" href="[^"]*/_static/scripts/(?:bootstrap|pydata-sphinx-theme)\.js[^"]*" />\s*')
+LOW_PRIORITY_SCRIPT = re.compile(r'<script defer src="([^"]*(?:/_static/scripts/fontawesome\.js|searchindex\.js)[^"]*)"></script>')
+
+
+def _charts_first(page: str) -> str:
+    page = DEFERRABLE_SCRIPT.sub(r'<script defer \g<attributes>src="\g<src>"></script>', page)
+    page = THEME_SCRIPT_PRELOAD.sub("", page)
+    return LOW_PRIORITY_SCRIPT.sub(r'<script defer fetchpriority="low" src="\1"></script>', page)
 
 
 def _vega_tags(body: str) -> tuple[str, str] | None:
@@ -118,7 +138,7 @@ def _vega_tags(body: str) -> tuple[str, str] | None:
             for lib in ("vega", "vega-lite", "vega-embed") if lib in paths and lib in versions]
     if len(libs) != 3:
         return None
-    links = "".join(f'<link rel="preload" as="script" href="{path}" />\n' for path, _, _ in libs)
+    links = "".join(f'<link rel="preload" as="script" fetchpriority="high" href="{path}" />\n' for path, _, _ in libs)
     marks = "".join(f' VEGA_DEBUG["{key}"] = "{version}";' for _, key, version in libs)
     scripts = (VEGA_MARK + "".join(f'<script src="{path}"></script>' for path, _, _ in libs)
                + '<script>var VEGA_DEBUG = (typeof VEGA_DEBUG == "undefined") ? {} : VEGA_DEBUG;\n'
@@ -243,7 +263,7 @@ def localise_page(page: Path, outdir: Path) -> bool:
         style = new.rfind("<style>", 0, before)
         if style >= 0 and first_chart[2] in new[style:before] and "</style>" in new[style:before]:
             before = style
-        new = new[:at] + "\n" + tags[0] + new[at:before] + tags[1] + new[before:]
+        new = _charts_first(new[:at] + "\n" + tags[0] + new[at:before] + tags[1] + new[before:])
     new = ALTAIR_CHART.sub(_lazy_chart, new)
     leftover = FOREIGN_HOST.search(new)
     if leftover:

@@ -97,10 +97,16 @@ ALTAIR = """<style>
 </script>"""
 
 
+HEAD = ('<head><meta charset="utf-8" /><script src="../_vendor/requirejs/require.js"></script>'
+        '<link rel="preload" as="script" href="../_static/scripts/bootstrap.js?digest=x" />\n'
+        '<script src="../_static/documentation_options.js?v=1"></script>'
+        '<script src="../_static/doctools.js?v=2"></script>'
+        '<script data-sd-tabs-storage-prefix="x-" src="../_static/design-tabs.js?v=3"></script>'
+        '<script src="../searchindex.js"></script></head>')
+
+
 def test_charts_draw_in_turn_with_vega_loaded_up_front(tmp_path):
-    head = '<head><meta charset="utf-8" /><script src="../_vendor/requirejs/require.js"></script>' \
-           '<script src="../searchindex.js"></script></head>'
-    html = page(tmp_path, head + ALTAIR + ALTAIR.replace("abc123", "def456") +
+    html = page(tmp_path, HEAD + ALTAIR + ALTAIR.replace("abc123", "def456") +
                 '<script src="https://cdn.jsdelivr.net/npm/@jupyter-widgets/html-manager@1.0.15/dist/embed-amd.js"></script>')
     sphinx_ext.localise_page(html, tmp_path)
     text = html.read_text()
@@ -109,15 +115,30 @@ def test_charts_draw_in_turn_with_vega_loaded_up_front(tmp_path):
     assert '("altair-viz-def456", function () {' in text
     assert "document.currentScript" not in text  # the script no longer runs where it stands
     # vega preloaded in <head> and run once, just before the first chart (not inside a chart's style)
-    assert text.count('<link rel="preload" as="script" href="../_vendor/vega-lite/build/vega-lite.min.js?noext" />') == 1
+    assert text.count('<link rel="preload" as="script" fetchpriority="high" '
+                      'href="../_vendor/vega-lite/build/vega-lite.min.js?noext" />') == 1
     scripts = text.index('<script src="../_vendor/vega-embed/build/vega-embed.min.js?noext"></script>')
     assert text.index("<head>") < text.index('rel="preload"') < scripts < text.index("<style>")
     assert 'VEGA_DEBUG["vegalite_version"] = "6.4.1"' in text
     # RequireJS only with the widget manager, after the page has loaded; the search index deferred
     assert '<script src="../_vendor/requirejs/require.js">' not in text
     assert 'add("../_vendor/requirejs/require.js"' in text
-    assert '<script defer src="../searchindex.js"></script>' in text
+    assert '<script defer fetchpriority="low" src="../searchindex.js"></script>' in text
+    # helper scripts deferred (in order), except the one inline scripts in <head> use; theme preloads gone
+    assert '<script src="../_static/documentation_options.js?v=1"></script>' in text
+    assert text.index('<script defer src="../_static/doctools.js?v=2"></script>') < text.index(
+        '<script defer data-sd-tabs-storage-prefix="x-" src="../_static/design-tabs.js?v=3"></script>')
+    assert "scripts/bootstrap.js" not in text
     assert not sphinx_ext.localise_page(html, tmp_path), "a second pass changes nothing"
+
+
+def test_a_page_without_charts_keeps_its_scripts(tmp_path):
+    html = page(tmp_path, HEAD + "<p>No chart here.</p>", where="reference/glossary.html")
+    sphinx_ext.localise_page(html, tmp_path)
+    text = html.read_text()
+    assert '<script src="../_static/doctools.js?v=2"></script>' in text
+    assert 'rel="preload" as="script" href="../_static/scripts/bootstrap.js?digest=x"' in text
+    assert '<script defer src="../searchindex.js"></script>' in text
 
 
 def test_only_pages_written_in_this_build_are_rewritten(tmp_path):
