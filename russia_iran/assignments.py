@@ -13,6 +13,15 @@ tests). ``otter assign`` turns a master into
   the Gradescope set-up scripts. The solutions notebook stays in a temporary
   folder and is thrown away.
 
+The hidden tests compute the expected answers with ``russia_iran.load``, so the
+zip also carries what that needs wherever it runs (``otter grade``'s Docker
+image, Gradescope): a copy of the helper package, the data and the
+bibliography (otter puts them beside the notebook being graded) and a
+``requirements.txt`` pinning, from ``requirements.lock``, the packages the
+package and the exercises import. ``assign`` adds these to a copy of the master
+in a staging folder (``autograder_files``, ``requirements``, ``python_version``);
+the master itself stays as written.
+
 Usage::
 
     from russia_iran.assignments import assign, build_all, is_stale
@@ -38,12 +47,15 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 MASTERS_DIR = ROOT / "exercises" / "masters"
@@ -108,8 +120,6 @@ def _unfence(cell: dict) -> tuple[str, str]:
 
 
 def _yaml(text: str) -> dict:
-    import yaml  # otter depends on PyYAML
-
     body = text.split("\n", 1)[1] if "\n" in text else ""
     data = yaml.safe_load(body) or {}
     return data if isinstance(data, dict) else {}
@@ -318,6 +328,48 @@ def repack_zip(src: Path, dest: Path) -> None:
 
 # --------------------------------------------------------------------------- otter assign
 
+# What the hidden tests need beside the notebook, and the packages they and the
+# exercises import (pinned to requirements.lock's versions).
+SUPPORT_FILES = ("russia_iran", "data", "references.bib")
+GRADING_PACKAGES = ("pandas", "altair", "pybtex", "pyyaml")
+GRADING_PYTHON = "3.11"  # altair 6 needs 3.11
+
+
+def grading_requirements(lock: Path = ROOT / "requirements.lock") -> str:
+    """requirements.txt for the grading image: GRADING_PACKAGES at the lock's versions."""
+    pins = dict(re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", lock.read_text(encoding="utf-8"), re.M))
+    pins = {name.lower(): version for name, version in pins.items()}
+    missing = [name for name in GRADING_PACKAGES if name not in pins]
+    if missing:
+        raise AssignError(f"requirements.lock pins none of: {', '.join(missing)}")
+    return "".join(f"{name}=={pins[name]}\n" for name in GRADING_PACKAGES)
+
+
+def _stage(master: Path, stage: Path) -> Path:
+    """A copy of master in stage, with the support files beside it and its config
+    told to put them, and the grading requirements, into the autograder zip."""
+    nb = json.loads(master.read_text(encoding="utf-8"))
+    for index, cell in enumerate(nb.get("cells", [])):
+        kind, text = _unfence(cell)
+        if kind == "raw" and _CONFIG.match(text.lstrip().split("\n", 1)[0]):
+            config = _yaml(text.lstrip())
+            config.update(autograder_files=list(SUPPORT_FILES), requirements="requirements.txt",
+                          python_version=GRADING_PYTHON)
+            source = "# ASSIGNMENT CONFIG\n" + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
+            nb["cells"][index] = {"cell_type": "raw", "id": cell.get("id", "config"), "metadata": {}, "source": source}
+            break
+    staged = stage / master.name
+    _write_notebook(nb, staged)
+    for name in SUPPORT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, stage / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "_incoming"))
+        else:
+            shutil.copy2(source, stage / name)
+    (stage / "requirements.txt").write_text(grading_requirements(), encoding="utf-8")
+    return staged
+
+
 
 def assign(master: Path, out_dir: Path, *, run_tests: bool = True,
            timeout: float = ASSIGN_TIMEOUT) -> AssignResult:
@@ -342,16 +394,18 @@ def assign(master: Path, out_dir: Path, *, run_tests: bool = True,
         raise AssignError(f"{master.name}: set 'tests: files: false' in its ASSIGNMENT CONFIG, so that "
                           "the tests travel inside the student notebook")
 
-    cmd = [sys.executable, "-m", "otter", "assign", "-v", "--no-pdfs"]
-    if not run_tests:
-        cmd.append("--no-run-tests")
-    cmd += [str(master), str(out_dir)]
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    try:
-        proc = subprocess.run(cmd, cwd=master.parent, env=env, capture_output=True, text=True,
-                              timeout=timeout, errors="replace")
-    except subprocess.TimeoutExpired:
-        raise AssignError(f"otter assign on {master.name} did not finish within {timeout:.0f} s") from None
+    with tempfile.TemporaryDirectory(prefix="otter-stage-") as stage:
+        staged = _stage(master, Path(stage))
+        cmd = [sys.executable, "-m", "otter", "assign", "-v", "--no-pdfs"]
+        if not run_tests:
+            cmd.append("--no-run-tests")
+        cmd += [str(staged), str(out_dir)]
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+        try:
+            proc = subprocess.run(cmd, cwd=stage, env=env, capture_output=True, text=True,
+                                  timeout=timeout, errors="replace")
+        except subprocess.TimeoutExpired:
+            raise AssignError(f"otter assign on {master.name} did not finish within {timeout:.0f} s") from None
     log = (proc.stdout or "") + (proc.stderr or "")
     if proc.returncode != 0:
         tail = "\n".join(line for line in log.strip().splitlines()[-25:])

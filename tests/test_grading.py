@@ -26,7 +26,9 @@ from pathlib import Path
 
 import pytest
 
+import russia_iran
 from russia_iran import assignments, grading
+from russia_iran.paths import ROOT
 
 FIXTURE_MASTER = Path(__file__).parent / "fixtures" / "grading" / "fixture_master.ipynb"
 MARKER = "RIB_GRADING_MARKER_do_not_touch.txt"
@@ -162,6 +164,32 @@ def test_assign_outputs(built, student_nb):
         assert "hidden=True" in z.read("tests/q1.py").decode()
         assert json.loads(z.read("otter_config.json"))["assignment_name"] == "fixture"
         assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in z.infolist())
+
+
+def test_autograder_zip_carries_what_the_hidden_tests_import(built, tmp_path):
+    """otter grade and Gradescope have no checkout of the module: the zip holds the
+    package, data and bibliography (put beside the graded notebook) and pins the
+    packages they need at the lock's versions."""
+    with zipfile.ZipFile(built.autograder_zip) as z:
+        names = set(z.namelist())
+        assert {"files/russia_iran/__init__.py", "files/russia_iran/data.py", "files/data/datapackage.json",
+                "files/data/events.csv", "files/references.bib"} <= names
+        assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
+        environment = z.read("environment.yml").decode()
+        z.extractall(tmp_path, [n for n in names if n.startswith("files/")])
+    lock = (ROOT / "requirements.lock").read_text()
+    assert "python=3.11" in environment
+    for package in assignments.GRADING_PACKAGES:
+        pin = next(line for line in lock.splitlines() if line.lower().startswith(f"{package}=="))
+        assert pin.lower() in environment.lower()
+    # the copy finds its own data, wherever it is unpacked
+    script = ("import russia_iran, sys; from russia_iran import load; "
+              "print(russia_iran.__file__); print(len(load('events')))")
+    run = subprocess.run([sys.executable, "-c", script], cwd=tmp_path / "files", capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    location, rows = run.stdout.split()
+    assert Path(location).is_relative_to(tmp_path / "files")
+    assert int(rows) == len(russia_iran.load("events"))
 
 
 @pytest.mark.slow
