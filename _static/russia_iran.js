@@ -40,7 +40,21 @@
     chart.started = true;
     if (observer && chart.el) observer.unobserve(chart.el);
     try { chart.draw(); } catch (error) { console.error(error); }
+    whenDrawn(chart.el, function () { reachable(chart.el); });
   }
+
+  // A chart wider than its column scrolls inside its frame (a phone, the
+  // treaty comparison): the frame must then be reachable from the keyboard.
+  function reachable(el) {
+    var frame = el && el.querySelector(".chart-wrapper");
+    if (!frame) return;
+    if (frame.scrollWidth > frame.clientWidth + 1) frame.setAttribute("tabindex", "0");
+    else frame.removeAttribute("tabindex");
+  }
+  window.addEventListener("resize", function () {
+    var charts = document.querySelectorAll('div[id^="altair-viz-"]');
+    for (var i = 0; i < charts.length; i++) reachable(charts[i]);
+  });
 
   function later(callback) {
     if (window.requestIdleCallback) window.requestIdleCallback(callback, {timeout: 300});

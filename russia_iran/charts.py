@@ -23,9 +23,10 @@ MUTED = "#57606a"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 LICENCE = "CC BY 4.0"
 MAX_NAMED_SOURCES = 4
-# Vega titles do not wrap, and a long line squeezes the plot on a phone: wrap them here.
-TITLE_WIDTH = 38
-SUBTITLE_WIDTH = 56
+# Vega titles do not wrap, and a line longer than the chart is cut off: wrap
+# them here, to what fits a chart on a 360-pixel-wide phone.
+TITLE_WIDTH = 28
+SUBTITLE_WIDTH = 40
 
 # Fixed colours for the categories that recur across chapters, so that
 # "war" or "cooperation" looks the same on every page.
@@ -52,7 +53,8 @@ def house_theme() -> alt.theme.ThemeConfig:
                       "subtitleFont": FONT, "subtitleFontSize": 12, "subtitleColor": MUTED,
                       "offset": 12, "limit": 0},
             "axis": {**label, "gridColor": "#e6e6e6", "domainColor": "#8c959f", "tickColor": "#8c959f"},
-            "legend": {**label, "orient": "bottom", "direction": "horizontal", "columns": 2, "symbolSize": 120, "labelLimit": 260},
+            "legend": {**label, "orient": "bottom", "direction": "horizontal", "columns": 1, "symbolSize": 120,
+                       "labelLimit": 230, "titleLimit": 230},
             "header": {"labelFont": FONT, "labelFontSize": 12, "labelColor": TEXT,
                        "titleFont": FONT, "titleFontSize": 13, "titleColor": TEXT},
             "range": {"category": PALETTE},

@@ -169,6 +169,8 @@ def test_every_chart_has_description_table_and_csv(desktop_visits):
 
 
 def test_no_sideways_scrolling_on_a_phone(site, browser):
+    """No page scrolls sideways, no chart sticks out of its column, and no chart
+    cuts off its own text (a title or legend wider than the chart is clipped)."""
     problems = []
     for path in pages():
         context, page = _open(browser, site, path, PHONE)
@@ -181,7 +183,19 @@ def test_no_sideways_scrolling_on_a_phone(site, browser):
             const wrapper = e.querySelector('.chart-wrapper');
             return {id: e.closest('figure') ? e.closest('figure').id : e.id,
                     right: e.getBoundingClientRect().right,
-                    drawnRight: wrapper ? wrapper.getBoundingClientRect().right : 0};
+                    drawnRight: wrapper ? wrapper.getBoundingClientRect().right : 0,
+                    // a frame that scrolls must be reachable from the keyboard
+                    unreachable: !!wrapper && wrapper.scrollWidth > wrapper.clientWidth + 1
+                                 && wrapper.getAttribute('tabindex') !== '0',
+                    // text the drawing cuts off: titles, legends, labels wider than the chart
+                    clipped: [...e.querySelectorAll('svg.marks')].flatMap(svg => {
+                      const box = svg.getBoundingClientRect();
+                      return [...svg.querySelectorAll('text')].filter(t => {
+                        const r = t.getBoundingClientRect();
+                        const shown = getComputedStyle(t).opacity !== '0' && t.getAttribute('opacity') !== '0';
+                        return r.width > 0 && shown && (r.right > box.right + 1 || r.left < box.left - 1);
+                      }).map(t => t.textContent.slice(0, 50));
+                    })};
           }),
           // the outermost elements that stick out: the likely culprits
           wide: [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391
@@ -195,6 +209,10 @@ def test_no_sideways_scrolling_on_a_phone(site, browser):
         for embed in facts["embeds"]:
             if max(embed["right"], embed["drawnRight"]) > PHONE["width"] + 1:
                 problems.append(f"{name}: chart {embed['id']} reaches {max(embed['right'], embed['drawnRight']):.0f}px")
+            if embed["unreachable"]:
+                problems.append(f"{name}: chart {embed['id']} scrolls in its frame, which the keyboard cannot reach")
+            if embed["clipped"]:
+                problems.append(f"{name}: chart {embed['id']} cuts off text: {embed['clipped'][:3]}")
         context.close()
     assert not problems, "at 390x844:\n" + "\n".join(problems)
 

@@ -168,10 +168,10 @@ def arms_to_iran(arms: pd.DataFrame) -> alt.TopLevelMixin:
     dots = alt.Chart(data).mark_point(filled=True, opacity=0.85).encode(
         x=alt.X("year:Q", title="Year", scale=alt.Scale(domain=[1988, LAST_YEAR + 1]), axis=alt.Axis(format="d")),
         y=alt.Y("label:N", title=None, sort=alt.EncodingSortField("year", order="ascending"),
-                axis=alt.Axis(labelLimit=330)),
+                axis=alt.Axis(labelLimit=150)),  # whole label in the tooltip and table
         size=alt.Size("value_shown:Q", scale=alt.Scale(range=[50, 700]), legend=None),
-        color=alt.Color("status:N", title="Status", legend=alt.Legend(columns=2)),
-        shape=alt.Shape("status:N", title="Status", legend=alt.Legend(columns=2)),
+        color=alt.Color("status:N", title="Status"),
+        shape=alt.Shape("status:N", title="Status"),
         opacity=alt.condition(status, alt.value(0.9), alt.value(0.15)),
         tooltip=[alt.Tooltip("system:N", title="System"), alt.Tooltip("year:Q", title="Year", format="d"),
                  alt.Tooltip("year_basis:N", title="Year is the"), alt.Tooltip("quantity:Q", title="Units"),

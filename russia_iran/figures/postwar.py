@@ -191,7 +191,7 @@ def weight_of_each_other(partners: pd.DataFrame, trade: pd.DataFrame) -> alt.Top
     base = alt.Chart(data).transform_filter(alt.datum.reporter == reporter)
     y = alt.Y("partner:N", title=None, sort=alt.EncodingSortField(field="share_pct", op="max", order="descending"))
     bars = base.mark_bar().encode(
-        x=alt.X("share_pct:Q", title="Share of the country's total goods trade (%)"),
+        x=alt.X("share_pct:Q", title=["Share of the country's", "total goods trade (%)"]),
         y=y,
         yOffset=alt.YOffset("year:O"),
         color=alt.Color("year:O", title="Year", scale=alt.Scale(scheme="blues")),
@@ -287,7 +287,7 @@ def dependence_chart(indicators: pd.DataFrame) -> alt.TopLevelMixin:
                alt.Tooltip("indicators:Q", title="Indicators")]
     bars = base.mark_bar().encode(
         x=x, xOffset=alt.XOffset("direction_label:N"),
-        y=alt.Y("score:Q", title="Combined score (0 = lowest, 1 = highest on every indicator)",
+        y=alt.Y("score:Q", title=["Combined score (0 = lowest,", "1 = highest on every indicator)"],
                 scale=alt.Scale(domain=[0, 1])),
         color=colour, tooltip=tooltip)
     text = base.mark_text(dy=-6, fontSize=11).encode(

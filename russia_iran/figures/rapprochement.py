@@ -152,7 +152,7 @@ def trade_by_source(trade: pd.DataFrame, start: int = 2013) -> alt.TopLevelMixin
         y=alt.Y("value_usd_bn:Q", title="US$ billion, current prices"),
         color=alt.Color("basis_label:N", title="Statistical basis (click to highlight)",
                         scale=alt.Scale(domain=bases)),
-        shape=alt.Shape("figure_kind:N", title="Figure",
+        shape=alt.Shape("figure_kind:N", title="Figure", legend=alt.Legend(orient="top"),  # two legends side by side overflow a phone
                         scale=alt.Scale(domain=["Whole-year figure", "Preliminary or part-year"],
                                         range=["circle", "triangle-down"])),
         opacity=alt.condition(highlight, alt.value(0.95), alt.value(0.15)),

@@ -79,13 +79,14 @@ def chart(events: pd.DataFrame, *, title: str, description: str, subtitle: str |
         tooltip = tooltip + [alt.Tooltip("chapter:N", title="Chapter (click to open)")]
     base = alt.Chart()  # the data sits on the concatenation, shared by both views
     detail = base.mark_point(size=90, opacity=0.85, cursor="pointer" if explore else "default").encode(
-        x=alt.X("date:T", title=None, scale=alt.Scale(domain={"param": "period", "encoding": "x"})),
+        x=alt.X("date:T", title=None, scale=alt.Scale(domain={"param": "period", "encoding": "x"}),
+                axis=alt.Axis(labelFlush=True, labelBound=True)),
         y=alt.Y("category:N", title=None, sort=present),
         color=colour, shape=shape, tooltip=tooltip, **extra,
     ).add_params(*controls).transform_filter(chosen).properties(
         width="container", height=max(120, 28 * len(present)))
     overview = base.mark_tick(thickness=1.5, size=14).encode(
-        x=alt.X("date:T", title="Drag across this strip to zoom; double-click to reset"),
+        x=alt.X("date:T", title=["Drag to zoom;", "double-click to reset"], axis=alt.Axis(labelFlush=True, labelBound=True)),
         color=colour,
         tooltip=[alt.Tooltip("date:T", title="Date", format="%Y"), alt.Tooltip("title:N", title="Event")],
     ).add_params(brush).transform_filter(chosen).properties(width="container", height=36)

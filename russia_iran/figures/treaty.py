@@ -39,6 +39,7 @@ AGREEMENT_DOMAINS = ["security", "military", "nuclear", "energy", "trade", "fina
 
 # The EAEU–Iran agreements whose entry into force the trade chart marks.
 FTA_IDS = {"eaeu-iran-2018": "Interim EAEU–Iran FTA in force", "eaeu-iran-2023": "Full EAEU–Iran FTA in force"}
+FTA_SHORT = {"eaeu-iran-2018": "Interim FTA", "eaeu-iran-2023": "Full FTA"}
 
 
 # --------------------------------------------------------------------------- provisions
@@ -84,7 +85,7 @@ def provisions_grid(provisions: pd.DataFrame) -> alt.TopLevelMixin:
                             bind=alt.binding_select(options=[ALL_DOMAINS] + domains, name="Highlight domain: "))
     in_treaty = (alt.datum.treaty_label == pick_treaty) | (pick_treaty == ALL_TREATIES)
     in_domain = (alt.datum.domain_label == pick_domain) | (pick_domain == ALL_DOMAINS)
-    x = alt.X("article:O", title="Article (0 = preamble)", axis=alt.Axis(labelAngle=0, labelFontSize=9))
+    x = alt.X("article:O", title="Article (0 = preamble)", axis=alt.Axis(labelAngle=0, labelFontSize=9, labelOverlap=True))
     y = alt.Y("treaty_label:N", title=None, sort=treaties)
     tooltip = [alt.Tooltip("treaty_label:N", title="Treaty"), alt.Tooltip("article:O", title="Article"),
                alt.Tooltip("domain_label:N", title="Domain"), alt.Tooltip("commitment_label:N", title="Commitment"),
@@ -92,12 +93,12 @@ def provisions_grid(provisions: pd.DataFrame) -> alt.TopLevelMixin:
     base = alt.Chart(data).transform_filter(in_treaty)
     cells = base.mark_rect(stroke="white", strokeWidth=1.5).encode(
         x=x, y=y,
-        color=alt.Color("commitment:N", title="Strength of commitment",
+        color=alt.Color("commitment:N", title="Commitment",
                         scale=alt.Scale(domain=COMMITMENTS, range=[COMMITMENT_COLOURS[c] for c in COMMITMENTS]),
-                        legend=alt.Legend(columns=2, labelLimit=300, titleLimit=300, labelExpr="{'binding': 'B = binding (shall, shall not)', "
-                                                    "'consult': 'C = consult, coordinate', "
-                                                    "'intent': 'I = intent (strive, promote)', "
-                                                    "'not_read': '· = not read, not coded'}[datum.label]")),
+                        legend=alt.Legend(labelExpr="{'binding': 'B binding (shall)', "
+                                                    "'consult': 'C consult', "
+                                                    "'intent': 'I intent (strive)', "
+                                                    "'not_read': '· not read'}[datum.label]")),
         opacity=alt.condition(in_domain, alt.value(1.0), alt.value(0.18)),
         tooltip=tooltip,
     )
@@ -143,15 +144,19 @@ def comparison_frame(agreements: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+# Wide enough for the columns of text; narrower screens scroll the chart in its frame.
+COMPARISON_WIDTH = 360
+
+
 def treaty_comparison(agreements: pd.DataFrame) -> alt.TopLevelMixin:
     """Side by side: which domains each treaty covers, and what it obliges the parties to do if one is attacked."""
     data = comparison_frame(agreements)
     names = list(dict.fromkeys(data["agreement"]))
     tooltip = [alt.Tooltip("agreement:N", title="Agreement"), alt.Tooltip("column:N", title="Item"),
                alt.Tooltip("value:N", title="Value"), alt.Tooltip("sources:N", title="Sources")]
-    y = alt.Y("agreement:N", title=None, sort=names, axis=alt.Axis(labelLimit=150))
+    y = alt.Y("agreement:N", title=None, sort=names, axis=alt.Axis(labelLimit=200))
     domains = alt.Chart().transform_filter(alt.datum.panel == "Domains covered").mark_point(size=150).encode(
-        x=alt.X("column:N", title="Domains covered: filled square = listed in the data, hollow circle = not listed", sort=AGREEMENT_DOMAINS,
+        x=alt.X("column:N", title=["Domains covered: filled square = listed", "in the data, hollow circle = not listed"], sort=AGREEMENT_DOMAINS,
                 axis=alt.Axis(labelAngle=-40, orient="top")),
         y=y,
         shape=alt.Shape("value:N", legend=None, scale=alt.Scale(domain=["covered", "not listed"],
@@ -160,7 +165,7 @@ def treaty_comparison(agreements: pd.DataFrame) -> alt.TopLevelMixin:
                                                                   range=[charts.PALETTE[0], "#b0b0b0"])),
         fill=alt.condition(alt.datum.covered, alt.value(charts.PALETTE[0]), alt.value("transparent")),
         tooltip=tooltip,
-    ).properties(width="container", height=34 * len(names))
+    ).properties(width=COMPARISON_WIDTH, height=34 * len(names))
     obligations = alt.Chart().transform_filter(alt.datum.panel == "Obligations").mark_text(fontSize=12).encode(
         x=alt.X("column:N", title="If one party is attacked…", sort=["Mutual defence", "No aid to an aggressor", "Initial term"],
                 axis=alt.Axis(labelAngle=0, orient="top", labelLimit=170)),
@@ -168,10 +173,10 @@ def treaty_comparison(agreements: pd.DataFrame) -> alt.TopLevelMixin:
         text="value:N",
         color=alt.condition(alt.datum.value == "yes", alt.value(charts.PALETTE[1]), alt.value(charts.TEXT)),
         tooltip=tooltip,
-    ).properties(width="container", height=34 * len(names))
+    ).properties(width=COMPARISON_WIDTH, height=34 * len(names))
     combined = alt.vconcat(domains, obligations, data=data, spacing=16)
     return charts.finish(
-        combined,
+        combined, responsive=False,
         title="Only the North Korea treaty obliges Russia to fight; the Iran treaties promise not to help an attacker",
         subtitle="Domains as coded in the agreements data; the obligations columns answer 'what happens if one party is attacked?'",
         description="Two panels for five agreements (the 1921 Soviet–Persian treaty, the 2001 and 2025 Russia–Iran "
@@ -193,9 +198,11 @@ def fta_dates(agreements: pd.DataFrame) -> pd.DataFrame:
     if len(rows) != len(FTA_IDS):
         raise ValueError("the agreements data lacks an entry-into-force date for an EAEU–Iran agreement")
     rows["label"] = rows["id"].map(FTA_IDS) + ", " + rows["in_force"].dt.strftime("%d %b %Y").str.lstrip("0")
+    # Two short lines beside the rule: a long one runs off a phone-width chart.
+    rows["mark"] = rows["id"].map(FTA_SHORT) + "\n" + rows["in_force"].dt.strftime("%b %Y")
     rows["year"] = rows["in_force"].map(_decimal_year)
     rows["in_force"] = rows["in_force"].dt.strftime("%Y-%m-%d")
-    return rows[["label", "in_force", "year", "sources"]].reset_index(drop=True)
+    return rows[["label", "mark", "in_force", "year", "sources"]].reset_index(drop=True)
 
 
 def turnover_points(trade: pd.DataFrame, start: int = 2013) -> pd.DataFrame:
@@ -247,9 +254,9 @@ def trade_and_fta(trade: pd.DataFrame, agreements: pd.DataFrame) -> alt.TopLevel
     rule_tooltip = [alt.Tooltip("label:N", title="Agreement"), alt.Tooltip("in_force:N", title="In force"),
                     alt.Tooltip("sources:N", title="Sources")]
     rule = alt.Chart(rules).mark_rule(color=charts.PALETTE[1], strokeWidth=2).encode(x="year:Q", tooltip=rule_tooltip)
-    label = alt.Chart(rules).mark_text(align="right", dx=-4, baseline="bottom", fontSize=11,
+    label = alt.Chart(rules).mark_text(align="right", dx=-4, baseline="bottom", fontSize=11, lineBreak="\n",
                                        color=charts.PALETTE[1]).encode(
-        x="year:Q", y=alt.value(312), text="label:N", tooltip=rule_tooltip)
+        x="year:Q", y=alt.value(312), text="mark:N", tooltip=rule_tooltip)
     layered = alt.layer(dots, line, rule, label).add_params(show_partial).properties(height=320)
     return charts.finish(
         layered,
