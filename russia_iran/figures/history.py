@@ -159,6 +159,9 @@ def arms_rows(arms: pd.DataFrame) -> pd.DataFrame:
     return rows[columns].sort_values(["year", "id"]).reset_index(drop=True)
 
 
+STATUS_LEGEND = alt.Legend(labelExpr="replace(datum.label, '_', ' ')")  # partly_delivered -> partly delivered
+
+
 def arms_to_iran(arms: pd.DataFrame) -> alt.TopLevelMixin:
     """Dot plot of Soviet/Russian arms for Iran, 1989–2021: one dot per row of the arms data,
     sized by value where one is reported; the legend selects a status."""
@@ -170,8 +173,8 @@ def arms_to_iran(arms: pd.DataFrame) -> alt.TopLevelMixin:
         y=alt.Y("label:N", title=None, sort=alt.EncodingSortField("year", order="ascending"),
                 axis=alt.Axis(labelLimit=150)),  # whole label in the tooltip and table
         size=alt.Size("value_shown:Q", scale=alt.Scale(range=[50, 700]), legend=None),
-        color=alt.Color("status:N", title="Status"),
-        shape=alt.Shape("status:N", title="Status"),
+        color=alt.Color("status:N", title="Status", legend=STATUS_LEGEND),
+        shape=alt.Shape("status:N", title="Status", legend=STATUS_LEGEND),
         opacity=alt.condition(status, alt.value(0.9), alt.value(0.15)),
         tooltip=[alt.Tooltip("system:N", title="System"), alt.Tooltip("year:Q", title="Year", format="d"),
                  alt.Tooltip("year_basis:N", title="Year is the"), alt.Tooltip("quantity:Q", title="Units"),
