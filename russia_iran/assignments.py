@@ -57,7 +57,8 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from .paths import ROOT
+
 MASTERS_DIR = ROOT / "exercises" / "masters"
 STUDENT_DIR = ROOT / "exercises"
 AUTOGRADER_DIR = ROOT / "_build" / "autograder"
@@ -368,7 +369,6 @@ def _stage(master: Path, stage: Path) -> Path:
             shutil.copy2(source, stage / name)
     (stage / "requirements.txt").write_text(grading_requirements(), encoding="utf-8")
     return staged
-
 
 
 def assign(master: Path, out_dir: Path, *, run_tests: bool = True,

@@ -68,6 +68,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from queue import Queue
 
+# Not imported from .paths: each grading child runs this file on its own
+# (python -I grading.py), where the package's relative imports do not work.
 ROOT = Path(__file__).resolve().parent.parent
 MASTERS_DIR = ROOT / "exercises" / "masters"
 AUTOGRADER_DIR = ROOT / "_build" / "autograder"

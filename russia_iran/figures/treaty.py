@@ -38,8 +38,7 @@ AGREEMENT_DOMAINS = ["security", "military", "nuclear", "energy", "trade", "fina
                      "information", "culture", "science", "legal", "territory"]
 
 # The EAEU–Iran agreements whose entry into force the trade chart marks.
-FTA_IDS = {"eaeu-iran-2018": "Interim EAEU–Iran FTA in force", "eaeu-iran-2023": "Full EAEU–Iran FTA in force"}
-FTA_SHORT = {"eaeu-iran-2018": "Interim FTA", "eaeu-iran-2023": "Full FTA"}
+FTA_KINDS = {"eaeu-iran-2018": "Interim", "eaeu-iran-2023": "Full"}
 
 
 # --------------------------------------------------------------------------- provisions
@@ -194,12 +193,13 @@ def _decimal_year(date: pd.Timestamp) -> float:
 
 def fta_dates(agreements: pd.DataFrame) -> pd.DataFrame:
     """The entry-into-force dates of the interim and full EAEU–Iran agreements, as decimal years for the axis."""
-    rows = agreements[agreements["id"].isin(FTA_IDS)].dropna(subset=["in_force"]).copy()
-    if len(rows) != len(FTA_IDS):
+    rows = agreements[agreements["id"].isin(FTA_KINDS)].dropna(subset=["in_force"]).copy()
+    if len(rows) != len(FTA_KINDS):
         raise ValueError("the agreements data lacks an entry-into-force date for an EAEU–Iran agreement")
-    rows["label"] = rows["id"].map(FTA_IDS) + ", " + rows["in_force"].dt.strftime("%d %b %Y").str.lstrip("0")
+    kind = rows["id"].map(FTA_KINDS)
+    rows["label"] = kind + " EAEU–Iran FTA in force, " + rows["in_force"].dt.strftime("%d %b %Y").str.lstrip("0")
     # Two short lines beside the rule: a long one runs off a phone-width chart.
-    rows["mark"] = rows["id"].map(FTA_SHORT) + "\n" + rows["in_force"].dt.strftime("%b %Y")
+    rows["mark"] = kind + " FTA\n" + rows["in_force"].dt.strftime("%b %Y")
     rows["year"] = rows["in_force"].map(_decimal_year)
     rows["in_force"] = rows["in_force"].dt.strftime("%Y-%m-%d")
     return rows[["label", "mark", "in_force", "year", "sources"]].reset_index(drop=True)
