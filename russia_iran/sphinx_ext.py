@@ -13,7 +13,8 @@ from the top of <head>, and run just before the first chart; the small helper
 scripts of Sphinx and its extensions are deferred; each chart is drawn through
 riChart (_static/russia_iran.js: the first at once, the others in turn);
 RequireJS comes only with the widget manager, after the page has loaded; the
-search index is deferred. Only the pages Sphinx wrote in this build are
+search index is deferred; the page's stylesheets come as one file
+(stylesheets.py). Only the pages Sphinx wrote in this build are
 rewritten (the others were rewritten when they were written).
 """
 
@@ -30,6 +31,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
 from . import bibstyle
+from .stylesheets import Bundles, StylesheetError
 from .paths import ROOT
 
 NODE_MODULES = ROOT / "node_modules"
@@ -106,21 +108,26 @@ SEARCH_INDEX_TAG = re.compile(r'<script src="((?:\.\./)*searchindex\.js)"></scri
 # extensions' helper scripts act at DOMContentLoaded; deferred, they keep their
 # order and no longer hold up the parser on its way to the first chart
 # (documentation_options.js stays: inline scripts in <head> use it). The
-# theme's preloads of its own deferred scripts are dropped, and its icon script
-# (1.5 MB) and the search index ask for low priority.
+# theme's preloads of its own deferred scripts are dropped. Its icon script
+# (1.5 MB) and the search index are fetched once the page has been parsed, and
+# so after the first chart is drawn: fetched and compiled alongside, they took
+# 20-35 ms of the first chart's time on 2 cores. Both do their work whenever
+# they arrive (the icons are drawn then; a search waits for its index).
 DEFERRABLE_SCRIPT = re.compile(
     r'<script (?P<attributes>(?:data-[\w-]+="[^"]*" )*)src="(?P<src>[^"]*/_static/(?:scripts/)?'
     r'(?:doctools|sphinx_highlight|clipboard\.min|copybutton|sphinx-book-theme|togglebutton|design-tabs'
     r'|searchtools|language_data)\.js[^"]*)"></script>')
 THEME_SCRIPT_PRELOAD = re.compile(
     r'<link rel="preload" as="script" href="[^"]*/_static/scripts/(?:bootstrap|pydata-sphinx-theme)\.js[^"]*" />\s*')
-LOW_PRIORITY_SCRIPT = re.compile(r'<script defer src="([^"]*(?:/_static/scripts/fontawesome\.js|searchindex\.js)[^"]*)"></script>')
+AFTER_PARSING_SCRIPT = re.compile(r'<script defer src="([^"]*(?:/_static/scripts/fontawesome\.js|searchindex\.js)[^"]*)"></script>')
+AFTER_PARSING_LOADER = ('<script>document.addEventListener("DOMContentLoaded", function () {{ '
+                        'var s = document.createElement("script"); s.src = "{}"; document.head.appendChild(s); }});</script>')
 
 
 def _charts_first(page: str) -> str:
     page = DEFERRABLE_SCRIPT.sub(r'<script defer \g<attributes>src="\g<src>"></script>', page)
     page = THEME_SCRIPT_PRELOAD.sub("", page)
-    return LOW_PRIORITY_SCRIPT.sub(r'<script defer fetchpriority="low" src="\1"></script>', page)
+    return AFTER_PARSING_SCRIPT.sub(lambda match: AFTER_PARSING_LOADER.format(match[1]), page)
 
 
 def _vega_tags(body: str) -> tuple[str, str] | None:
@@ -226,8 +233,9 @@ def _copy(vendored: str, outdir: Path) -> None:
             shutil.copy2(sibling, target.parent / sibling.name)
 
 
-def localise_page(page: Path, outdir: Path) -> bool:
-    """Rewrite one HTML page's CDN addresses; return whether it changed."""
+def localise_page(page: Path, outdir: Path, bundles: Bundles | None = None) -> bool:
+    """Rewrite one HTML page's CDN addresses (and, given bundles, link its
+    stylesheets as one file); return whether it changed."""
     text = page.read_text(encoding="utf-8")
     prefix = os.path.relpath(outdir / VENDOR, page.parent).replace(os.sep, "/")
 
@@ -265,6 +273,8 @@ def localise_page(page: Path, outdir: Path) -> bool:
             before = style
         new = _charts_first(new[:at] + "\n" + tags[0] + new[at:before] + tags[1] + new[before:])
     new = ALTAIR_CHART.sub(_lazy_chart, new)
+    if bundles is not None:
+        new = bundles.rewrite(page, new)
     leftover = FOREIGN_HOST.search(new)
     if leftover:
         raise ExtensionError(f"{page.relative_to(outdir)} still refers to {leftover[0]}, which the book cannot serve")
@@ -288,9 +298,14 @@ def localise_build(app: Sphinx, exception: Exception | None) -> None:
         written = outdir.rglob("*.html")
     else:  # a page Sphinx did not write this time was rewritten when it was written
         written = sorted(app.russia_iran_written)
-    for page in written:
-        if page.is_file() and VENDOR not in page.relative_to(outdir).parts:
-            localise_page(page, outdir)
+    bundles = Bundles(outdir)
+    try:
+        for page in written:
+            if page.is_file() and VENDOR not in page.relative_to(outdir).parts:
+                localise_page(page, outdir, bundles)
+        bundles.write()
+    except StylesheetError as problem:
+        raise ExtensionError(str(problem)) from None
 
 
 def write_dataset_pages(app: Sphinx) -> None:

@@ -120,10 +120,12 @@ def test_charts_draw_in_turn_with_vega_loaded_up_front(tmp_path):
     scripts = text.index('<script src="../_vendor/vega-embed/build/vega-embed.min.js?noext"></script>')
     assert text.index("<head>") < text.index('rel="preload"') < scripts < text.index("<style>")
     assert 'VEGA_DEBUG["vegalite_version"] = "6.4.1"' in text
-    # RequireJS only with the widget manager, after the page has loaded; the search index deferred
+    # RequireJS only with the widget manager, after the page has loaded; the search index after parsing
     assert '<script src="../_vendor/requirejs/require.js">' not in text
     assert 'add("../_vendor/requirejs/require.js"' in text
-    assert '<script defer fetchpriority="low" src="../searchindex.js"></script>' in text
+    assert '<script defer src="../searchindex.js"></script>' not in text
+    assert ('document.addEventListener("DOMContentLoaded", function () { var s = document.createElement("script"); '
+            's.src = "../searchindex.js"; document.head.appendChild(s); });') in text
     # helper scripts deferred (in order), except the one inline scripts in <head> use; theme preloads gone
     assert '<script src="../_static/documentation_options.js?v=1"></script>' in text
     assert text.index('<script defer src="../_static/doctools.js?v=2"></script>') < text.index(
