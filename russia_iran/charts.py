@@ -51,7 +51,7 @@ def house_theme() -> alt.theme.ThemeConfig:
             "view": {"continuousWidth": 600, "continuousHeight": 320, "stroke": None},
             "title": {"font": FONT, "fontSize": 15, "fontWeight": 600, "color": TEXT, "anchor": "start",
                       "subtitleFont": FONT, "subtitleFontSize": 12, "subtitleColor": MUTED,
-                      "offset": 12, "limit": 0},
+                      "offset": 12, "limit": 0, "frame": "bounds"},
             "axis": {**label, "gridColor": "#e6e6e6", "domainColor": "#8c959f", "tickColor": "#8c959f"},
             "legend": {**label, "orient": "bottom", "direction": "horizontal", "columns": 1, "symbolSize": 120,
                        "labelLimit": 230, "titleLimit": 230},

@@ -376,6 +376,27 @@ def notebooks_to_rerun(app: Sphinx, env, added, changed, removed) -> list[str]:
             and (Path(app.srcdir) / f"{doc}.md").read_text(encoding="utf-8").startswith("---\njupytext:")]
 
 
+def _static_fingerprint(app: Sphinx) -> str:
+    digest = hashlib.sha256()
+    for folder in app.config.html_static_path:
+        base = Path(app.confdir or app.srcdir) / folder
+        for path in sorted(p for p in base.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(base).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def copy_changed_static_files(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Sphinx copies _static only when it writes a page, so an edit to the book's
+    stylesheet or script alone never reached the site. When they changed, the
+    start page is written again, which copies them (and refreshes the stylesheet bundle)."""
+    fingerprint = _static_fingerprint(app)
+    if getattr(env, "russia_iran_static", None) == fingerprint:
+        return []
+    env.russia_iran_static = fingerprint
+    return [app.config.root_doc]
+
+
 def _bibliography_cache(app: Sphinx) -> Path:
     return Path(app.outdir).parent / ".bibtex_formatted.pickle"
 
@@ -397,6 +418,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", note_written_page)
     app.connect("builder-inited", refresh_cache_when_inputs_change)
     app.connect("env-get-outdated", notebooks_to_rerun)
+    app.connect("env-get-outdated", copy_changed_static_files)
     app.connect("builder-inited", write_dataset_pages)
     app.connect("build-finished", localise_build)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -158,3 +158,28 @@ def test_only_pages_written_in_this_build_are_rewritten(tmp_path):
     sphinx_ext.localise_build(app, None)
     assert "cdn.jsdelivr" not in (tmp_path / "chapters/new.html").read_text()
     assert "cdn.jsdelivr" in old.read_text()
+
+
+def test_an_edit_to_static_files_alone_writes_the_start_page_again(tmp_path):
+    """Sphinx copies _static only when it writes a page; the hook makes it write one."""
+    (tmp_path / "_static").mkdir()
+    stylesheet = tmp_path / "_static" / "russia_iran.css"
+    stylesheet.write_text("p { color: black; }")
+
+    class Config:
+        html_static_path = ["_static"]
+        root_doc = "index"
+
+    class App:
+        confdir = str(tmp_path)
+        srcdir = str(tmp_path)
+        config = Config()
+
+    class Environment:
+        pass
+
+    app, env = App(), Environment()
+    assert sphinx_ext.copy_changed_static_files(app, env, set(), set(), set()) == ["index"]
+    assert sphinx_ext.copy_changed_static_files(app, env, set(), set(), set()) == [], "nothing changed"
+    stylesheet.write_text("p { color: navy; }")
+    assert sphinx_ext.copy_changed_static_files(app, env, set(), set(), set()) == ["index"]
