@@ -65,6 +65,11 @@ def house_theme() -> alt.theme.ThemeConfig:
     }
 
 
+def in_words(codes: pd.Series) -> pd.Series:
+    """Data codes as a reader's words, for legends, tooltips and tables: partly_delivered -> partly delivered."""
+    return codes.str.replace("_", " ", regex=False)
+
+
 def source_line(keys: list[str]) -> str:
     """'Sources: Kozhanov (2023); Riddle Russia (2025). Licence: CC BY 4.0.'; long lists are counted, not named."""
     if not keys:

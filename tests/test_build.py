@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from conftest import HTML, ROOT, jupyter_book_build, pages
@@ -53,3 +54,35 @@ def test_second_build_executes_no_notebook(built_book):
     assert again.returncode == 0, again.stdout[-3000:]
     assert not EXECUTING.search(again.stdout), "a notebook was executed although nothing changed"
     assert (ROOT / "_build" / ".jupyter_cache").is_dir()
+
+
+# Altair's snippet passes the chart's spec, then its embed options, to the drawing function.
+CHART_SPEC = re.compile(r'\}\)\((\{"config".*?), \{"mode": "vega-lite"', re.S)
+DATA_CODE = re.compile(r"[a-z]+(?:_[a-z]+)+")  # partly_delivered, air_defence
+
+
+def _tooltip_fields(node) -> set[str]:
+    if isinstance(node, dict):
+        found = {t["field"] for t in node.get("tooltip", []) if isinstance(t, dict) and "field" in t} \
+            if isinstance(node.get("tooltip"), list) else set()
+        return found.union(*(_tooltip_fields(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_tooltip_fields(v) for v in node))
+    return set()
+
+
+def test_tooltips_show_words_not_data_codes(built_book):
+    """A reader hovering a point reads 'partly delivered', not the data's code partly_delivered."""
+    codes, charts = {}, 0
+    for page in pages():
+        for match in CHART_SPEC.finditer(page.read_text(encoding="utf-8")):
+            spec = json.loads(match[1])
+            charts += 1
+            fields = _tooltip_fields(spec)
+            for rows in spec.get("datasets", {}).values():
+                for row in rows:
+                    for field in fields:
+                        if isinstance(row.get(field), str) and DATA_CODE.fullmatch(row[field]):
+                            codes.setdefault(f"{page.relative_to(HTML)}: {field}", set()).add(row[field])
+    assert charts >= 16, "the chart specs were not found in the pages"
+    assert not codes, codes

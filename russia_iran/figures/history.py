@@ -154,12 +154,10 @@ def arms_rows(arms: pd.DataFrame) -> pd.DataFrame:
     rows["value_shown"] = rows["value_usd_bn"].fillna(0.0)
     rows["value_label"] = rows["value_usd_bn"].map(lambda v: "not reported" if pd.isna(v) else f"US${v:.2f} bn")
     rows["label"] = rows.apply(_arms_label, axis=1)
+    rows["status"] = charts.in_words(rows["status"])
     columns = ["id", "label", "year", "year_basis", "system", "weapon_type", "quantity", "value_label", "value_shown",
                "status", "confidence", "note", "sources"]
     return rows[columns].sort_values(["year", "id"]).reset_index(drop=True)
-
-
-STATUS_LEGEND = alt.Legend(labelExpr="replace(datum.label, '_', ' ')")  # partly_delivered -> partly delivered
 
 
 def arms_to_iran(arms: pd.DataFrame) -> alt.TopLevelMixin:
@@ -173,8 +171,8 @@ def arms_to_iran(arms: pd.DataFrame) -> alt.TopLevelMixin:
         y=alt.Y("label:N", title=None, sort=alt.EncodingSortField("year", order="ascending"),
                 axis=alt.Axis(labelLimit=150)),  # whole label in the tooltip and table
         size=alt.Size("value_shown:Q", scale=alt.Scale(range=[50, 700]), legend=None),
-        color=alt.Color("status:N", title="Status", legend=STATUS_LEGEND),
-        shape=alt.Shape("status:N", title="Status", legend=STATUS_LEGEND),
+        color=alt.Color("status:N", title="Status"),
+        shape=alt.Shape("status:N", title="Status"),
         opacity=alt.condition(status, alt.value(0.9), alt.value(0.15)),
         tooltip=[alt.Tooltip("system:N", title="System"), alt.Tooltip("year:Q", title="Year", format="d"),
                  alt.Tooltip("year_basis:N", title="Year is the"), alt.Tooltip("quantity:Q", title="Units"),
@@ -220,7 +218,10 @@ def corridor_rows(nodes: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
     places["operating"] = pd.NA
     columns = ["row", "name", "label", "country", "route", "kind", "mode", "status", "operating",
                "lon", "lat", "lon2", "lat2", "sources"]
-    return pd.concat([places[columns], links[columns]], ignore_index=True)
+    rows = pd.concat([places[columns], links[columns]], ignore_index=True)
+    for coded in ("kind", "status"):
+        rows[coded] = charts.in_words(rows[coded].astype("string"))
+    return rows
 
 
 def _box(data: pd.DataFrame, margin: float = 2.0) -> tuple[float, float, float, float]:

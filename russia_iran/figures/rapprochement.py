@@ -195,7 +195,8 @@ def arms_events(arms: pd.DataFrame) -> pd.DataFrame:
     rows["direction"] = rows["supplier"].map(
         lambda s: "Iran → Russia" if s == "Iran" else "Soviet Union/Russia → Iran")
     rows["confirmed"] = rows["status"] != "reported_only"
-    rows["status_label"] = rows["status"].str.replace("_", " ")
+    rows["status_label"] = charts.in_words(rows["status"])
+    rows["weapon_type"] = charts.in_words(rows["weapon_type"])
     rows["quantity_text"] = rows["quantity"].map(lambda q: "" if pd.isna(q) else f"{int(q):,}")
     rows["value_text"] = rows["value_usd_bn"].map(lambda v: "" if pd.isna(v) else f"{v:g}")
     rows["source"] = rows["sources"].map(_cite)
