@@ -89,9 +89,12 @@ class Bundles:
         self.outdir = outdir
         self.manifest = outdir / MANIFEST
         try:
-            self.sources = json.loads(self.manifest.read_text(encoding="utf-8"))
+            recorded = json.loads(self.manifest.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            self.sources = {}
+            recorded = None
+        valid = isinstance(recorded, dict) and all(
+            isinstance(files, list) and all(isinstance(f, str) for f in files) for files in recorded.values())
+        self.sources: dict[str, list[str]] = recorded if valid else {}  # a damaged record is rebuilt from the pages
         self.texts: dict[str, str] = {}
         self.used: set[str] = set()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -38,6 +39,15 @@ def write_page(root: Path, where: str = "chapters/one.html") -> Path:
     return page
 
 
+def build_one_page(root: Path) -> str:
+    """One build that writes chapters/one.html: the rewritten page (its bundle written)."""
+    page = write_page(root)
+    bundles = Bundles(root)
+    html = bundles.rewrite(page, page.read_text())
+    bundles.write()
+    return html
+
+
 def bundle_of(root: Path, html: str) -> tuple[Path, str]:
     href = re.search(r'href="([^"]*styles-[0-9a-f]+\.css)\?v=([0-9a-f]+)"', html)
     return root / "_static" / Path(href[1]).name, href[2]
@@ -45,14 +55,11 @@ def bundle_of(root: Path, html: str) -> tuple[Path, str]:
 
 def test_a_page_links_one_bundle_in_the_order_of_its_stylesheets(tmp_path):
     root = site(tmp_path)
-    page = write_page(root)
-    bundles = Bundles(root)
-    html = bundles.rewrite(page, page.read_text())
-    bundles.write()
+    html = build_one_page(root)
     assert html.count('rel="stylesheet"') == 2, "one bundle, and the print stylesheet left alone"
     assert 'href="../_static/print.css" media="print"' in html
     assert "theme.css" not in html and "extra.css" not in html
-    bundle, version = bundle_of(root, html)
+    bundle, _ = bundle_of(root, html)
     text = bundle.read_text()
     assert text.startswith('@charset "UTF-8";') and text.count("@charset") == 1
     assert "@import" not in text and "sourceMappingURL" not in text
@@ -63,10 +70,7 @@ def test_a_page_links_one_bundle_in_the_order_of_its_stylesheets(tmp_path):
 
 def test_url_references_still_name_the_same_files(tmp_path):
     root = site(tmp_path)
-    page = write_page(root)
-    bundles = Bundles(root)
-    bundle, _ = bundle_of(root, bundles.rewrite(page, page.read_text()))
-    bundles.write()
+    bundle, _ = bundle_of(root, build_one_page(root))
     urls = re.findall(r'url\("([^"]+)"\)', bundle.read_text())
     assert (bundle.parent / urls[0]).resolve() == (root / "_static" / "file.png").resolve()
     assert urls[1] == "fonts/f.woff2?v=1"
@@ -85,10 +89,7 @@ def test_pages_in_other_folders_share_the_bundle(tmp_path):
 
 def test_a_later_build_refreshes_the_bundle_of_pages_it_did_not_write(tmp_path):
     root = site(tmp_path)
-    page = write_page(root)
-    first = Bundles(root)
-    html = first.rewrite(page, page.read_text())
-    first.write()
+    html = build_one_page(root)
     (root / "_static" / "extra.css").write_text(".c { color: blue; }\n")
     later = Bundles(root)  # this build wrote no page
     later.write()
@@ -123,3 +124,13 @@ def test_the_built_book_has_one_stylesheet_per_page_and_its_urls_resolve(built_b
         for target in re.findall(r'url\("([^"]+)"\)', bundle.read_text(encoding="utf-8")):
             if not target.startswith("data:"):
                 assert (bundle.parent / target.split("?")[0]).is_file(), f"{bundle.name} names a missing {target}"
+
+
+@pytest.mark.parametrize("record", ["not json", '["a list"]', '{"_static/styles-x.css": "not a list"}'])
+def test_a_damaged_record_of_bundles_is_rebuilt(tmp_path, record):
+    root = site(tmp_path)
+    (root / MANIFEST).write_text(record)
+    html = build_one_page(root)
+    bundle, _ = bundle_of(root, html)
+    assert bundle.is_file()
+    assert list(json.loads((root / MANIFEST).read_text())) == [f"_static/{bundle.name}"]
