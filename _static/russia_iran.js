@@ -35,10 +35,60 @@
     watch.observe(el, {childList: true, subtree: true});
   }
 
+  // Titles and subtitles come wrapped for a 360-px phone (russia_iran/charts.py),
+  // which makes a desktop chart's title three short lines. Before a chart is
+  // drawn they are wrapped again, by measured text width, to the width it is
+  // drawn at, from the paragraphs the spec keeps in its usermeta.
+  var TITLE_META = "russia_iran_title";
+  // Room a line must leave: the chart's padding (2 x 10 px), and beside the
+  // chart vega-embed's export button (28 px) and its margin (38 px), except on
+  // a phone, where the button sits above the chart (the query is russia_iran.css's).
+  var PHONE = window.matchMedia ? window.matchMedia("(max-width: 600px)") : null;
+  var LONGEST = 600;     // a line any longer is hard to read
+  var measure = null;
+
+  function wrap(paragraph, font, width) {
+    measure = measure || document.createElement("canvas").getContext("2d");
+    measure.font = font;
+    var lines = [], line = "";
+    paragraph.split(/\s+/).forEach(function (word) {
+      var longer = line ? line + " " + word : word;
+      if (line && measure.measureText(longer).width > width) { lines.push(line); line = word; }
+      else line = longer;
+    });
+    if (line) lines.push(line);
+    return lines;
+  }
+
+  function fitTitle(el, spec) {
+    var kept = spec && spec.usermeta && spec.usermeta[TITLE_META];
+    var style = spec && spec.config && spec.config.title;
+    if (!kept || !style || !spec.title || !el) return;
+    var reserved = PHONE && PHONE.matches ? 24 : 90;
+    var width = Math.min(el.getBoundingClientRect().width - reserved, LONGEST);
+    if (!(width > 0)) return;
+    spec.title.text = wrap(kept.title, (style.fontWeight || "bold") + " " + style.fontSize + "px " + style.font, width);
+    spec.title.subtitle = [].concat.apply([], kept.subtitle.map(function (paragraph) {
+      return wrap(paragraph, style.subtitleFontSize + "px " + style.subtitleFont, width);
+    }));
+  }
+
+  // Altair's snippet calls the global vegaEmbed(el, spec, options).
+  function fittingTitles() {
+    var embed = window.vegaEmbed;
+    if (!embed || embed.fitsTitles) return;
+    window.vegaEmbed = Object.assign(function (el, spec, options) {
+      try { fitTitle(typeof el === "string" ? document.querySelector(el) : el, spec); }
+      catch (error) { console.error(error); }  // the chart is drawn with its own wrapping
+      return embed(el, spec, options);
+    }, embed, {fitsTitles: true});
+  }
+
   function start(chart) {
     if (chart.started) return;
     chart.started = true;
     if (observer && chart.el) observer.unobserve(chart.el);
+    fittingTitles();
     try { chart.draw(); } catch (error) { console.error(error); }
     whenDrawn(chart.el, function () { reachable(chart.el); });
   }

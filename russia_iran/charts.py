@@ -24,9 +24,12 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, s
 LICENCE = "CC BY 4.0"
 MAX_NAMED_SOURCES = 4
 # Vega titles do not wrap, and a line longer than the chart is cut off: wrap
-# them here, to what fits a chart on a 360-pixel-wide phone.
+# them here, to what fits a chart on a 360-pixel-wide phone. The book re-wraps
+# them to the width a chart is drawn at (_static/russia_iran.js), from the
+# unwrapped paragraphs kept in the spec's usermeta under USERMETA_KEY.
 TITLE_WIDTH = 28
 SUBTITLE_WIDTH = 40
+USERMETA_KEY = "russia_iran_title"
 
 # Fixed colours for the categories that recur across chapters, so that
 # "war" or "cooperation" looks the same on every page.
@@ -105,10 +108,11 @@ def finish(chart: alt.TopLevelMixin, *, title: str, description: str, subtitle: 
         if "sources" not in data.columns:
             raise ValueError("the plotted data has no 'sources' column; pass sources=[...]")
         sources = keys_in(data["sources"])
-    lines = textwrap.wrap(subtitle, SUBTITLE_WIDTH) if subtitle else []
-    lines += textwrap.wrap(source_line(sources), SUBTITLE_WIDTH)
+    paragraphs = [subtitle, source_line(sources)] if subtitle else [source_line(sources)]
+    lines = [line for paragraph in paragraphs for line in textwrap.wrap(paragraph, SUBTITLE_WIDTH)]
     finished = chart.properties(title=alt.Title(text=textwrap.wrap(title, TITLE_WIDTH), subtitle=lines),
-                                description=description)
+                                description=description,
+                                usermeta={USERMETA_KEY: {"title": title, "subtitle": paragraphs}})
     if responsive and isinstance(chart, (alt.Chart, alt.LayerChart)):
         finished = finished.properties(width="container")
     elif responsive:

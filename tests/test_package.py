@@ -88,6 +88,10 @@ def test_long_titles_are_wrapped_for_narrow_screens():
     spec = charts.finish(alt.Chart(SOURCED).mark_point(), title=long, description="d", subtitle=long * 2).to_dict()
     assert all(len(line) <= charts.TITLE_WIDTH for line in spec["title"]["text"])
     assert all(len(line) <= charts.SUBTITLE_WIDTH for line in spec["title"]["subtitle"])
+    # the unwrapped paragraphs, for the book to wrap to the width a chart is drawn at
+    kept = spec["usermeta"][charts.USERMETA_KEY]
+    assert kept["title"] == long and kept["subtitle"][0] == long * 2
+    assert kept["subtitle"][1].startswith("Source") and len(kept["subtitle"]) == 2
 
 
 def test_finish_refuses_data_without_sources():

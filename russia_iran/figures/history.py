@@ -169,7 +169,8 @@ def arms_to_iran(arms: pd.DataFrame) -> alt.TopLevelMixin:
     dots = alt.Chart(data).mark_point(filled=True, opacity=0.85).encode(
         x=alt.X("year:Q", title="Year", scale=alt.Scale(domain=[1988, LAST_YEAR + 1]), axis=alt.Axis(format="d")),
         y=alt.Y("label:N", title=None, sort=alt.EncodingSortField("year", order="ascending"),
-                axis=alt.Axis(labelLimit=150)),  # whole label in the tooltip and table
+                # labels cut to fit a phone; whole in the tooltip and table
+                axis=alt.Axis(labelLimit=alt.ExprRef("containerSize()[0] < 480 ? 150 : 300"))),
         size=alt.Size("value_shown:Q", scale=alt.Scale(range=[50, 700]), legend=None),
         color=alt.Color("status:N", title="Status"),
         shape=alt.Shape("status:N", title="Status"),
