@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
-LOADS = 7  # timings are the median of this many cold loads, a chapter's alternating with its floor's
+LOADS = 11  # timings are the median of this many cold loads, a chapter's alternating with its floor's
 SHARED = ("_vendor", "_static")
 SHARED_FILES = ("searchindex.js",)  # at the top of the site, loaded by every page
 FLOOR_PREFIX = "_benchmark_floor_"
