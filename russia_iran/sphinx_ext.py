@@ -420,5 +420,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", notebooks_to_rerun)
     app.connect("env-get-outdated", copy_changed_static_files)
     app.connect("builder-inited", write_dataset_pages)
-    app.connect("build-finished", localise_build)
+    # Last: the theme and other extensions write stylesheets at build-finished
+    # too (pydata-sphinx-theme replaces pygments.css with its light and dark
+    # version), and the bundle must hold the files as they end up.
+    app.connect("build-finished", localise_build, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

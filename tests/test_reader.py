@@ -3,7 +3,7 @@ alternatives, table views and CSV downloads, and keyboard use of the controls.
 
 Every page of the built book is loaded in chromium once at desktop width (axe
 and the chart checks) and at two phone widths (390x844, the issue's, and
-360x800, the narrowest common one).
+360x800, the narrowest common one); colour contrast is checked in dark mode too.
 """
 
 from __future__ import annotations
@@ -157,6 +157,25 @@ def test_titles_are_wrapped_to_the_width_a_chart_is_drawn_at(desktop_visits):
     assert len(short) >= 5, "too few short titles to tell"
     broken = [f"{page} #{name}: {title}" for page, name, title in short if len(title) > 1]
     assert not broken, "short titles drawn on several lines:\n" + "\n".join(broken)
+
+
+def test_text_keeps_its_contrast_in_dark_mode(site, browser):
+    """Readers whose system asks for dark mode get the theme's dark colours: axe's
+    contrast rule on every page, with charts and widgets drawn."""
+    problems = []
+    for path in pages():
+        context = browser.new_context(viewport=DESKTOP, color_scheme="dark")
+        page = context.new_page()
+        page.goto(f"{site}/{_name(path)}", wait_until="load")
+        wait_until_drawn(page)
+        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(AXE_RUN.replace("{resultTypes:", "{runOnly: ['color-contrast'], resultTypes:"),
+                                   AXE_ALLOWED)
+        problems += [f"{_name(path)}: {v['count']} element(s), e.g. {v['targets'][0]}"
+                     for v in violations if v["impact"] in BLOCKING]
+        context.close()
+    assert not problems, "too little contrast in dark mode:\n" + "\n".join(problems)
 
 
 def _csv_rows(href: str) -> list[list[str]]:

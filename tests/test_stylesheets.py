@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
 import pytest
 
-from conftest import HTML, pages
-from russia_iran.stylesheets import MANIFEST, Bundles, StylesheetError
+from conftest import HTML, ROOT, jupyter_book_build, pages
+from russia_iran.stylesheets import MANIFEST, Bundles, StylesheetError, concatenate
 
 HEAD = ('<html><head><meta charset="utf-8" />\n'
         '<link href="../_static/styles/theme.css?digest=1" rel="stylesheet" />\n'
@@ -134,3 +135,15 @@ def test_a_damaged_record_of_bundles_is_rebuilt(tmp_path, record):
     bundle, _ = bundle_of(root, html)
     assert bundle.is_file()
     assert list(json.loads((root / MANIFEST).read_text())) == [f"_static/{bundle.name}"]
+
+
+def test_the_bundle_holds_the_stylesheets_as_a_build_leaves_them(built_book):
+    """pydata-sphinx-theme rewrites pygments.css (adding its dark-mode colours) at
+    the end of a build that writes pages: the bundle must hold that version."""
+    os.utime(ROOT / "start" / "using_this_book.md")  # Sphinx writes the page again and copies _static
+    result = jupyter_book_build()
+    assert result.returncode == 0, result.stdout[-3000:]
+    record = json.loads((HTML / MANIFEST).read_text(encoding="utf-8"))
+    assert record
+    for name, sources in record.items():
+        assert (HTML / name).read_text(encoding="utf-8") == concatenate(HTML, sources), name
