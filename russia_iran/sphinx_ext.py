@@ -13,9 +13,10 @@ from the top of <head>, and run just before the first chart; the small helper
 scripts of Sphinx and its extensions are deferred; each chart is drawn through
 riChart (_static/russia_iran.js: the first at once, the others in turn);
 RequireJS comes only with the widget manager, after the page has loaded; the
-search index is deferred; the page's stylesheets come as one file
-(stylesheets.py). Only the pages Sphinx wrote in this build are
-rewritten (the others were rewritten when they were written).
+search index is deferred (on chart pages it and the icon script wait until the
+page is parsed). Every page's stylesheets come as one file (stylesheets.py).
+Only the pages Sphinx wrote in this build are rewritten (the others were
+rewritten when they were written).
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
 from . import bibstyle
-from .stylesheets import Bundles, StylesheetError
 from .paths import ROOT
+from .stylesheets import Bundles, StylesheetError
 
 NODE_MODULES = ROOT / "node_modules"
 VENDOR = "_vendor"
