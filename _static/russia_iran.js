@@ -73,22 +73,54 @@
     }));
   }
 
-  // Altair's snippet calls the global vegaEmbed(el, spec, options).
+  // Altair's snippet calls the global vegaEmbed(el, spec, options). The result
+  // is kept, so that a chart drawn again can first release the old view.
   function fittingTitles() {
     var embed = window.vegaEmbed;
     if (!embed || embed.fitsTitles) return;
     window.vegaEmbed = Object.assign(function (el, spec, options) {
-      try { fitTitle(typeof el === "string" ? document.querySelector(el) : el, spec); }
+      var target = typeof el === "string" ? document.querySelector(el) : el;
+      try { fitTitle(target, spec); }
       catch (error) { console.error(error); }  // the chart is drawn with its own wrapping
-      return embed(el, spec, options);
+      var result = embed(el, spec, options);
+      if (target) target.riEmbedded = result;
+      return result;
     }, embed, {fitsTitles: true});
   }
+
+  // A chart whose column became narrower (a phone turned upright) is drawn
+  // again, so that its title is wrapped to the new width and not cut off.
+  // A wider column keeps the narrower wrap, which still fits.
+  var drawn = [];
+  function redrawNarrowed() {
+    drawn.forEach(function (chart) {
+      var width = chart.el.getBoundingClientRect().width;
+      if (!(width < chart.width - 1) || !chart.el.riEmbedded) return;
+      chart.width = width;
+      chart.el.riEmbedded.then(function (result) { result.finalize(); }, function () {}).then(function () {
+        try { chart.draw(); } catch (error) { console.error(error); }
+        // Altair's snippet embeds a few promise steps later: then check the frame
+        setTimeout(function () {
+          Promise.resolve(chart.el.riEmbedded).then(function () { reachable(chart.el); }, function () {});
+        }, 0);
+      });
+    });
+  }
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(redrawNarrowed, 200);
+  });
 
   function start(chart) {
     if (chart.started) return;
     chart.started = true;
     if (observer && chart.el) observer.unobserve(chart.el);
     fittingTitles();
+    if (chart.el) {
+      chart.width = chart.el.getBoundingClientRect().width;
+      drawn.push(chart);
+    }
     try { chart.draw(); } catch (error) { console.error(error); }
     whenDrawn(chart.el, function () { reachable(chart.el); });
   }

@@ -263,6 +263,21 @@ def test_no_sideways_scrolling_on_a_phone(site, browser, phone):
     assert not problems, f"at {phone['width']}x{phone['height']}:\n" + "\n".join(problems)
 
 
+def test_a_chart_drawn_wide_keeps_its_text_when_the_column_narrows(site, browser):
+    """A phone turned upright: titles wrapped for the wide drawing are wrapped again."""
+    context, page = _open(browser, site, HTML / "chapters" / "01_history.html", DESKTOP)
+    page.evaluate("() => { for (const c of document.querySelectorAll('figure.ri-chart')) c.scrollIntoView(); }")
+    wait_until_drawn(page)
+    page.set_viewport_size(PHONES[1])
+    page.wait_for_timeout(1500)  # the resize handler waits 200 ms, then each chart is drawn again
+    wait_until_drawn(page)
+    clipped = page.evaluate("() => [...document.querySelectorAll('.vega-embed')].flatMap(" + CUT_TEXT + ")")
+    errors = page.evaluate("() => document.querySelectorAll('.vega-embed .error').length")
+    context.close()
+    assert not errors, "a chart failed when drawn again"
+    assert not clipped, f"text cut off after narrowing to {PHONES[1]['width']} px: {clipped[:3]}"
+
+
 def _tab_until(page, selector: str, limit: int = 400) -> list[str]:
     """Press Tab from the top of the page; return the ids of matching elements focused, in order."""
     page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
