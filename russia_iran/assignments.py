@@ -264,6 +264,17 @@ def check_student_notebook(master: Path, student: Path) -> list[str]:
 # --------------------------------------------------------------------------- determinism
 
 
+def title_first(nb: dict) -> dict:
+    """otter puts its set-up cell above everything; the assignment's title comes
+    first instead, in the notebook and on the book's page, with the set-up cell
+    (still the first code cell) just below it."""
+    cells = nb.get("cells", [])
+    if (len(cells) >= 2 and cells[0].get("cell_type") == "code" and _source(cells[0]).startswith("# Initialize Otter")
+            and cells[1].get("cell_type") == "markdown" and _source(cells[1]).startswith("# ")):
+        cells[0], cells[1] = cells[1], cells[0]
+    return nb
+
+
 def stable_cell_ids(nb: dict) -> dict:
     """Replace every cell id with one derived from the cell's type and source (unique within nb)."""
     seen: dict[str, int] = {}
@@ -418,7 +429,7 @@ def assign(master: Path, out_dir: Path, *, run_tests: bool = True,
         raise AssignError(f"otter assign on {master.name} did not write the expected files in {out_dir}")
 
     nb = json.loads(student.read_text(encoding="utf-8"))
-    _write_notebook(stable_cell_ids(nb), student)
+    _write_notebook(stable_cell_ids(title_first(nb)), student)
     stable_zip = out_dir / "autograder" / f"{master.stem}-autograder.zip"
     repack_zip(zips[-1], stable_zip)
     for z in zips:

@@ -57,3 +57,13 @@ def test_solutions_score_full_marks_and_untouched_notebooks_zero(graded, name):
     assert float(solution["total"]) == float(solution["possible"]) > 0, solution
     assert untouched["status"] == "ok", untouched["reason"]
     assert float(untouched["total"]) == 0, untouched
+
+
+def test_the_title_comes_before_otters_set_up_cell():
+    nb = {"cells": [{"cell_type": "code", "source": '# Initialize Otter\nimport otter\ngrader = otter.Notebook("a.ipynb")'},
+                    {"cell_type": "markdown", "source": "# Assignment 1"},
+                    {"cell_type": "markdown", "source": "## Setting up"}]}
+    cells = assignments.title_first(nb)["cells"]
+    assert [c["source"][:12] for c in cells] == ["# Assignment", "# Initialize", "## Setting u"]
+    already = assignments.title_first(nb)["cells"]
+    assert already == cells, "a notebook already in order is left alone"
