@@ -88,14 +88,15 @@
     }, embed, {fitsTitles: true});
   }
 
-  // A chart whose column became narrower (a phone turned upright) is drawn
-  // again, so that its title is wrapped to the new width and not cut off.
-  // A wider column keeps the narrower wrap, which still fits.
+  // After a resize, a chart whose column became narrower (a phone turned
+  // upright) is drawn again, so that its title is wrapped to the new width and
+  // not cut off; a wider column keeps the narrower wrap, which still fits.
+  // Every other chart's frame is checked for scrolling.
   var drawn = [];
-  function redrawNarrowed() {
+  function afterResize() {
     drawn.forEach(function (chart) {
       var width = chart.el.getBoundingClientRect().width;
-      if (!(width < chart.width - 1) || !chart.el.riEmbedded) return;
+      if (!(width < chart.width - 1) || !chart.el.riEmbedded) { reachable(chart.el); return; }
       chart.width = width;
       chart.el.riEmbedded.then(function (result) { result.finalize(); }, function () {}).then(function () {
         try { chart.draw(); } catch (error) { console.error(error); }
@@ -109,7 +110,7 @@
   var resizing = null;
   window.addEventListener("resize", function () {
     clearTimeout(resizing);
-    resizing = setTimeout(redrawNarrowed, 200);
+    resizing = setTimeout(afterResize, 200);
   });
 
   function start(chart) {
@@ -133,10 +134,6 @@
     if (frame.scrollWidth > frame.clientWidth + 1) frame.setAttribute("tabindex", "0");
     else frame.removeAttribute("tabindex");
   }
-  window.addEventListener("resize", function () {
-    var charts = document.querySelectorAll('div[id^="altair-viz-"]');
-    for (var i = 0; i < charts.length; i++) reachable(charts[i]);
-  });
 
   function later(callback) {
     if (window.requestIdleCallback) window.requestIdleCallback(callback, {timeout: 300});

@@ -55,9 +55,9 @@ def _name(path: Path) -> str:
     return path.relative_to(HTML).as_posix()
 
 
-def _open(browser, site: str, path: Path, viewport: dict):
+def _open(browser, site: str, path: Path, viewport: dict, color_scheme: str = "light"):
     """A fresh page on one book page, offline, with its charts and widgets drawn."""
-    context = browser.new_context(viewport=viewport, accept_downloads=True)
+    context = browser.new_context(viewport=viewport, accept_downloads=True, color_scheme=color_scheme)
     page = context.new_page()
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("data:")
                or urlparse(r.request.url).hostname == "127.0.0.1" else r.abort())
@@ -164,10 +164,7 @@ def test_text_keeps_its_contrast_in_dark_mode(site, browser):
     contrast rule on every page, with charts and widgets drawn."""
     problems = []
     for path in pages():
-        context = browser.new_context(viewport=DESKTOP, color_scheme="dark")
-        page = context.new_page()
-        page.goto(f"{site}/{_name(path)}", wait_until="load")
-        wait_until_drawn(page)
+        context, page = _open(browser, site, path, DESKTOP, color_scheme="dark")
         assert page.evaluate("document.documentElement.dataset.theme") == "dark"
         page.add_script_tag(path=str(AXE))
         violations = page.evaluate(AXE_RUN.replace("{resultTypes:", "{runOnly: ['color-contrast'], resultTypes:"),
