@@ -31,7 +31,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
-from . import bibstyle
+from . import bibstyle, edition
 from .paths import ROOT
 from .stylesheets import Bundles, StylesheetError
 
@@ -411,8 +411,21 @@ def save_bibliography_cache(app: Sphinx, exception: Exception | None) -> None:
         bibstyle.save_cache(_bibliography_cache(app))
 
 
+def edition_substitutions(app: Sphinx, config) -> None:
+    """{{ covers_to }}, {{ version }} and {{ released }} on every page, from russia_iran/edition.py.
+    A change to them is a change of configuration, so Sphinx writes every page again."""
+    config.myst_substitutions = {**(config.myst_substitutions or {}), **edition.substitutions()}
+
+
+def edition_banner(app: Sphinx, pagename: str, templatename, context, doctree) -> None:
+    """The theme's announcement slot, on every page: how far the story goes (``data-covers-to``)."""
+    context["theme_announcement"] = edition.banner_html(context["pathto"]("reference/changes"))
+
+
 def setup(app: Sphinx) -> dict:
     bibstyle.register()
+    app.connect("config-inited", edition_substitutions)
+    app.connect("html-page-context", edition_banner)
     app.connect("builder-inited", load_bibliography_cache)
     app.connect("build-finished", save_bibliography_cache)
     app.russia_iran_written = set()

@@ -13,7 +13,8 @@ ALL = "All categories"
 ALL_CHAPTERS = "All chapters"
 # Where each chapter's page sits, relative to a page one folder deep (reference/, chapters/).
 CHAPTER_PAGES = {"history": "../chapters/01_history.html", "rapprochement": "../chapters/02_rapprochement.html",
-                 "treaty": "../chapters/03_treaty.html", "postwar": "../chapters/04_postwar.html"}
+                 "treaty": "../chapters/03_treaty.html", "postwar": "../chapters/04_postwar.html",
+                 "war2026": "../chapters/05_war2026.html"}
 
 
 def plotted(events: pd.DataFrame) -> pd.DataFrame:
