@@ -152,7 +152,10 @@ def _read(name: str) -> tuple[pd.DataFrame, list[Problem]]:
     path = DATA_DIR / res["path"]
     if not path.exists():
         return pd.DataFrame(), [Problem(res["path"], None, None, "file is missing")]
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+    except (pd.errors.ParserError, UnicodeDecodeError) as problem:  # a broken row: say where, not a traceback
+        return pd.DataFrame(), [Problem(res["path"], None, None, f"cannot be read as CSV: {problem}")]
     return _check(raw, res)
 
 
