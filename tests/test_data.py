@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import frictionless
+import pandas as pd
 import pytest
 
 import russia_iran
@@ -51,8 +52,32 @@ def test_every_bibliography_entry_is_used():
 def test_events_span_three_centuries_and_every_chapter():
     events = russia_iran.load("events")
     assert len(events) >= 100
-    assert events["date"].min().year <= 1722 and events["date"].max().year >= 2025
-    assert set(events["chapter"]) == {"history", "rapprochement", "treaty", "postwar"}
+    assert events["date"].min().year <= 1722 and events["date"].max() >= pd.Timestamp("2026-06-01")
+    assert set(events["chapter"]) == {"history", "rapprochement", "treaty", "postwar", "war2026"}
+
+
+def test_a_broken_row_is_reported_not_raised(tmp_path, monkeypatch):
+    broken = tmp_path / "events.csv"
+    original = (data.DATA_DIR / "events.csv").read_text(encoding="utf-8").splitlines()
+    broken.write_text("\n".join(original[:3] + [original[3] + ",an extra field"] + original[4:]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(data, "DATA_DIR", tmp_path)
+    with pytest.raises(data.DataError, match="events.csv: cannot be read as CSV"):
+        data.load("events")
+
+
+# Errors found in review and corrected (issue 14). Each pins the corrected fact in the data.
+def test_corrected_facts_stay_corrected():
+    events = russia_iran.load("events").set_index("id")
+    assert events.loc["1989-khomeini-letter-gorbachev", "date"] == pd.Timestamp("1989-01-04")
+    assert events.loc["1989-shevardnadze-meets-khomeini", "date"] == pd.Timestamp("1989-02-26")
+    strikes = events.loc["2025-06-22-us-strikes-nuclear-sites", "summary"]
+    assert "bunker-busting bombs on Fordow and Natanz" in strikes and "missiles hit Isfahan" in strikes
+    nuclear = russia_iran.load("nuclear").set_index("id")
+    assert nuclear.loc["bushehr-1-2011-grid-connection", "date"].year == 2011
+    caspian = russia_iran.load("agreements").set_index("id").loc["caspian-convention-2018", "note"]
+    assert "only one" in caspian and "Iran had not ratified as of" not in caspian
+    rasht = events.loc["2023-05-17-rasht-astara-agreement", "note"]
+    assert "could not be sourced" not in rasht
 
 
 def test_trade_keeps_disagreeing_sources_side_by_side():

@@ -67,12 +67,20 @@ def acts_of(reactions: pd.DataFrame, perspective: str) -> dict[str, int]:
     return {**counts, "statements": len(rows)}
 
 
-def staff_on_site(staff: pd.DataFrame) -> pd.DataFrame:
-    """Reported counts of Russian staff at Bushehr, oldest first (one row per report)."""
-    rows = staff[staff["measure"] == "on_site"].sort_values("date").reset_index(drop=True)
+def figures_of(reported: pd.DataFrame, topic: str) -> pd.DataFrame:
+    """The reported figures on one topic, oldest first."""
+    rows = reported[reported["topic"] == topic].sort_values("date").reset_index(drop=True)
     if rows.empty:
-        raise ValueError("no on-site staff counts in the data")
+        raise ValueError(f"no reported figures on {topic!r}")
     return rows
+
+
+def figure_value(reported: pd.DataFrame, figure_id: str) -> float:
+    """One reported figure, by id; an unknown id names itself."""
+    hit = reported.loc[reported["id"] == figure_id, "value"]
+    if hit.empty:
+        raise KeyError(f"no reported figure with id {figure_id!r}")
+    return float(hit.iloc[0])
 
 
 def claim_summary(claims: pd.DataFrame, claim: str) -> dict[str, int]:
@@ -149,41 +157,141 @@ def reactions_matrix(reactions: pd.DataFrame) -> alt.TopLevelMixin:
 
 # ---------------------------------------------------------------- chart 2: Bushehr's Russian staff
 
+BUSHEHR_TOPICS = {"bushehr_staff_on_site": "Russian staff at the plant",
+                  "bushehr_staff_evacuated": "People evacuated in one stage"}
 
-def bushehr_frame(staff: pd.DataFrame) -> pd.DataFrame:
-    """Every reported figure, with the source named and the measure in words."""
-    rows = staff.sort_values("date").reset_index(drop=True).copy()
-    rows["measure_words"] = charts.in_words(rows["measure"].astype(str))
+
+def bushehr_frame(reported: pd.DataFrame) -> pd.DataFrame:
+    """Every reported Bushehr figure, with the source named and the measure in words."""
+    rows = reported[reported["topic"].isin(BUSHEHR_TOPICS)].sort_values("date").reset_index(drop=True).copy()
+    if rows.empty:
+        raise ValueError("no Bushehr staff figures in the data")
+    rows["figure"] = rows["topic"].map(BUSHEHR_TOPICS)
     rows["source"] = rows["sources"].map(_cite)
-    return rows[["date", "measure", "measure_words", "count", "reported_by", "source", "note", "sources"]]
+    return rows[["date", "topic", "figure", "value", "reported_by", "source", "note", "sources"]]
 
 
-def bushehr_staff(staff: pd.DataFrame) -> alt.TopLevelMixin:
-    """Russian staff reported on site at Bushehr over time (line and labelled points); evacuations as bars."""
-    data = bushehr_frame(staff)
-    x = alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelFlush=True, labelBound=True))
-    tooltip = [alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
-               alt.Tooltip("measure_words:N", title="Figure"), alt.Tooltip("count:Q", title="People"),
-               alt.Tooltip("reported_by:N", title="Reported by"), alt.Tooltip("source:N", title="Source"),
-               alt.Tooltip("note:N", title="Note")]
-    on_site = alt.Chart().transform_filter(alt.datum.measure == "on_site")
-    line = on_site.mark_line(interpolate="step-after", color=charts.COUNTRY_COLOURS["Russia"]).encode(
-        x=x, y=alt.Y("count:Q", title=["Russian staff", "at the plant"]))
-    points = on_site.mark_point(size=80, filled=True, color=charts.COUNTRY_COLOURS["Russia"]).encode(
-        x=x, y="count:Q", tooltip=tooltip)
-    labels = on_site.mark_text(dy=-10, fontSize=11).encode(x=x, y="count:Q", text=alt.Text("count:Q", format=","))
-    evacuated = alt.Chart().transform_filter(alt.datum.measure == "evacuated").mark_bar(
-        size=8, color=charts.COUNTRY_COLOURS["Iran"], opacity=0.8).encode(x=x, y="count:Q", tooltip=tooltip)
+def bushehr_staff(reported: pd.DataFrame) -> alt.TopLevelMixin:
+    """Russian staff reported at Bushehr over time (stepped line, labelled points); evacuations as bars."""
+    data = bushehr_frame(reported)
+    x = alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelFlush=True, labelBound=True, tickCount=5))
+    tooltip = [alt.Tooltip("date:T", title="Date", format="%-d %B %Y"), alt.Tooltip("figure:N", title="Figure"),
+               alt.Tooltip("value:Q", title="People", format=","), alt.Tooltip("reported_by:N", title="Reported by"),
+               alt.Tooltip("source:N", title="Source"), alt.Tooltip("note:N", title="Note")]
+    colour = alt.Color("figure:N", title=None, scale=alt.Scale(
+        domain=list(BUSHEHR_TOPICS.values()),
+        range=[charts.COUNTRY_COLOURS["Russia"], charts.COUNTRY_COLOURS["Iran"]]))
+    on_site = alt.Chart().transform_filter(alt.datum.topic == "bushehr_staff_on_site")
+    y = alt.Y("value:Q", title=["People"])
+    line = on_site.mark_line(interpolate="step-after").encode(x=x, y=y, color=colour)
+    points = on_site.mark_point(size=80, filled=True).encode(x=x, y=y, color=colour, tooltip=tooltip)
+    labels = on_site.mark_text(dy=-10, fontSize=11).encode(x=x, y=y, text=alt.Text("value:Q", format=","))
+    evacuated = alt.Chart().transform_filter(alt.datum.topic == "bushehr_staff_evacuated").mark_bar(
+        size=8, opacity=0.85).encode(x=x, y=y, color=colour, tooltip=tooltip)
     layered = alt.layer(evacuated, line, points, labels, data=data).properties(height=300)
     return charts.finish(
         layered,
-        title="Rosatom pulled most of its people out of Bushehr, in stages",
-        subtitle=("Russian staff reported at the Bushehr plant (blue line and points) and people evacuated in "
-                  "each reported stage (orange bars)"),
-        description=("Chart of the number of Russian staff reported at Iran's Bushehr nuclear power plant from "
-                     "before the war of February 2026 onwards, as a stepped line with each reported figure "
-                     "labelled, and bars for the number evacuated in each reported stage. Hover over a point or "
-                     "bar for who reported the figure and the source."),
+        title="Rosatom moved about a third of its Russian staff out of Bushehr in three weeks, but stayed",
+        subtitle=("Russian staff reported at the Bushehr plant (line) and people evacuated in each reported "
+                  "stage (bars); each figure as Rosatom's head gave it"),
+        description=("Chart of the number of Russian staff reported at Iran's Bushehr nuclear power plant, from "
+                     "about 700 in November 2025 to 639 on 3 March 2026, about 450 on 11 March and about 480 on "
+                     "17 March, as a stepped line with each figure labelled, and bars for the 94 people evacuated "
+                     "on 28 February and the 150 on 11 March. Hover for who gave each figure and its source."),
+    )
+
+
+# ---------------------------------------------------------------- chart 3: who gained from oil
+
+OIL_TOPICS = {"oil_price_brent": "Brent", "oil_price_urals": "Urals (Russia's export blend)"}
+BUDGET_MEASURE = "price assumed in Russia's 2026 budget"
+
+
+def oil_frame(reported: pd.DataFrame) -> pd.DataFrame:
+    """Reported oil prices (Brent, Urals) with the budget's planning price, and a readable label."""
+    rows = reported[reported["topic"].isin(OIL_TOPICS)].sort_values("date").reset_index(drop=True).copy()
+    if rows.empty:
+        raise ValueError("no oil prices in the data")
+    rows["blend"] = rows["topic"].map(OIL_TOPICS)
+    rows["budget"] = rows["measure"] == BUDGET_MEASURE
+    rows["source"] = rows["sources"].map(_cite)
+    return rows[["date", "date_precision", "blend", "value", "measure", "budget", "reported_by", "confidence",
+                 "source", "note", "sources"]]
+
+
+def oil_prices(reported: pd.DataFrame) -> alt.TopLevelMixin:
+    """Each reported Brent and Urals price as a point on a date axis, the war's start and the budget price as rules."""
+    data = oil_frame(reported)
+    blends = list(OIL_TOPICS.values())
+    colour = alt.Color("blend:N", title=None, scale=alt.Scale(
+        domain=blends, range=[charts.PALETTE[6], charts.COUNTRY_COLOURS["Russia"]]))
+    x = alt.X("date:T", title=None, scale=alt.Scale(domain=["2026-01-01", "2026-04-30"]),
+              axis=alt.Axis(format="%-d %b", labelFlush=True, labelBound=True, tickCount=6))
+    y = alt.Y("value:Q", title=["US$ a barrel"], scale=alt.Scale(domain=[0, 130]))
+    prices = alt.Chart().transform_filter(~alt.datum.budget)
+    points = prices.mark_point(size=90, filled=True).encode(
+        x=x, y=y, color=colour,
+        shape=alt.Shape("confidence:N", title="Confidence", scale=alt.Scale(
+            domain=["high", "medium", "low"], range=["circle", "square", "triangle-up"])),
+        tooltip=[alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
+                 alt.Tooltip("date_precision:N", title="Date known to the"), alt.Tooltip("blend:N", title="Oil"),
+                 alt.Tooltip("value:Q", title="US$ a barrel", format=".2f"), alt.Tooltip("measure:N", title="Measure"),
+                 alt.Tooltip("reported_by:N", title="Reported by"), alt.Tooltip("confidence:N", title="Confidence"),
+                 alt.Tooltip("source:N", title="Source"), alt.Tooltip("note:N", title="Note")])
+    budget = alt.Chart().transform_filter(alt.datum.budget).mark_rule(
+        strokeDash=[6, 4], color=charts.COUNTRY_COLOURS["Russia"]).encode(y="value:Q")
+    budget_label = alt.Chart().transform_filter(alt.datum.budget).mark_text(
+        align="left", dy=-6, fontSize=11, color=charts.MUTED).encode(
+        x=alt.value(4), y="value:Q", text=alt.value("Russia's 2026 budget assumes Urals at $59"))
+    war = alt.Chart().mark_rule(color=charts.MUTED).encode(x=alt.datum(alt.DateTime(year=2026, month=2, date=28)))
+    war_label = alt.Chart().mark_text(align="left", dx=4, baseline="top", fontSize=11, color=charts.MUTED).encode(
+        x=alt.datum(alt.DateTime(year=2026, month=2, date=28)), y=alt.value(2), text=alt.value("War begins"))
+    layered = alt.layer(budget, budget_label, war, war_label, points, data=data).properties(height=300)
+    return charts.finish(
+        layered,
+        title="The war lifted Russia's oil above its budget price within a week",
+        subtitle=("Brent and Urals prices as reported, January to April 2026; the dashed line is the price "
+                  "Russia's 2026 budget assumes for Urals"),
+        description=("Point chart of oil prices reported between January and April 2026. Urals, Russia's export "
+                     "blend, sold at about 40 to 46 US dollars a barrel before and just after the war began on "
+                     "28 February, below the 59 dollars assumed in Russia's budget, and reached about 70 dollars by "
+                     "6 March. Brent rose from about 73 dollars to an intraday high of 119.50 on 9 March and "
+                     "settled above 100 dollars on 12 and 20 March. Shapes show the confidence of each figure."),
+    )
+
+
+# ---------------------------------------------------------------- chart 4: the unrest, counted by whom
+
+def tolls_frame(reported: pd.DataFrame) -> pd.DataFrame:
+    """The unrest death tolls, each with who gave it."""
+    rows = figures_of(reported, "unrest_deaths").copy()
+    rows["source"] = rows["sources"].map(_cite)
+    return rows[["date", "value", "measure", "reported_by", "confidence", "source", "note", "sources"]]
+
+
+def unrest_tolls(reported: pd.DataFrame) -> alt.TopLevelMixin:
+    """Death tolls of the January 2026 unrest, one point per figure, coloured by who counted."""
+    data = tolls_frame(reported)
+    points = alt.Chart(data).mark_point(size=110, filled=True, opacity=0.9).encode(
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%-d %b", labelFlush=True, labelBound=True)),
+        y=alt.Y("value:Q", title=["People killed,", "as reported"], scale=alt.Scale(type="log", domain=[300, 20000])),
+        color=alt.Color("reported_by:N", title="Counted by"),
+        shape=alt.Shape("confidence:N", title="Confidence", scale=alt.Scale(
+            domain=["high", "medium", "low"], range=["circle", "square", "triangle-up"])),
+        tooltip=[alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
+                 alt.Tooltip("value:Q", title="People killed", format=","), alt.Tooltip("measure:N", title="Measure"),
+                 alt.Tooltip("reported_by:N", title="Counted by"), alt.Tooltip("confidence:N", title="Confidence"),
+                 alt.Tooltip("source:N", title="Source"), alt.Tooltip("note:N", title="Note")],
+    ).properties(height=280)
+    return charts.finish(
+        points,
+        title="Nobody agreed how many died in January, and the gap never closed",
+        subtitle="Death tolls of the Iranian unrest as each source gave them, on a logarithmic scale",
+        description=("Point chart of death tolls for the Iranian unrest of January 2026 on a logarithmic scale, one "
+                     "point per figure, coloured by who gave it: the rights group HRANA (544 on 11 January rising to "
+                     "6,126 on 27 January), an unnamed Iranian official (about 2,000), the first official toll "
+                     "(3,117 on 21 January), Iran Human Rights (at least 3,428) and the opposition broadcaster Iran "
+                     "International (at least 12,000, from unnamed sources)."),
     )
 
 
@@ -236,3 +344,42 @@ def claims_explorer(claims: pd.DataFrame) -> alt.TopLevelMixin:
                      "comment on the claim, and shaped by whose word it rests on: anonymous officials, a named "
                      "official, an official statement, leaked documents or an analyst's reading."),
     )
+
+
+# ---------------------------------------------------------------- the numbers the prose glues
+
+# Reported figures the chapter quotes, by the name it glues them under.
+QUOTED_FIGURES = {
+    "toll_hrana_first": "unrest-2026-01-11-hrana", "toll_official": "unrest-2026-01-21-official",
+    "toll_iranintl": "unrest-2026-01-13-iranintl", "toll_hrana_last": "unrest-2026-01-27-hrana",
+    "staff_nov": "bushehr-2025-11-17-on-site", "evacuated_1": "bushehr-2026-02-28-stage-1",
+    "staff_mar3": "bushehr-2026-03-03-on-site", "evacuated_2": "bushehr-2026-03-11-stage-2",
+    "staff_mar11": "bushehr-2026-03-11-on-site", "staff_mar17": "bushehr-2026-03-17-on-site",
+    "urals_prewar": "urals-2026-02-20-novorossiysk", "urals_budget": "urals-2026-budget",
+    "urals_mar6": "urals-2026-03-06", "brent_prewar": "brent-2026-02-27",
+    "brent_peak": "brent-2026-03-09-intraday", "brent_mar9": "brent-2026-03-09-settlement",
+    "brent_mar12": "brent-2026-03-12-settlement",
+    "revenue_jan26": "revenue-2026-01", "revenue_jan25": "revenue-2025-01",
+    "revenue_feb26": "revenue-2026-02", "revenue_feb25": "revenue-2025-02",
+}
+INTELLIGENCE_CLAIM = "Russia gave Iran targeting information on US forces"
+
+
+def numbers(events: pd.DataFrame, reactions: pd.DataFrame, reported: pd.DataFrame,
+            claims: pd.DataFrame) -> dict[str, float | int]:
+    """Every number the chapter's prose glues, by name, computed from the data."""
+    out: dict[str, float | int] = {name: figure_value(reported, i) for name, i in QUOTED_FIGURES.items()}
+    out["n_events"] = len(chapter_events(events))
+    out["war_days"] = days_between(events, "2026-02-28-us-israeli-strikes", "2026-04-07-ceasefire")
+    russia = acts_of(reactions, "russia")
+    out.update({f"russia_{k}": v for k, v in russia.items()})
+    out["n_reactions"] = len(reactions)
+    out["n_perspectives"] = int(reactions["perspective"].nunique())
+    intel = claim_summary(claims, INTELLIGENCE_CLAIM)
+    out["intel_reports"] = intel["reports"]
+    out["intel_anonymous"] = intel["basis_anonymous_officials"]
+    out["intel_denials"] = intel["position_denies"]
+    out["revenue_jan_fall_pct"] = round(100 * (1 - out["revenue_jan26"] / out["revenue_jan25"]), 1)
+    out["revenue_feb_fall_pct"] = round(100 * (1 - out["revenue_feb26"] / out["revenue_feb25"]), 1)
+    out["staff_left_share_pct"] = round(100 * (1 - out["staff_mar17"] / out["staff_nov"]))
+    return out
