@@ -1,4 +1,4 @@
-"""The four real assignments: solutions earn every automatic point, untouched student notebooks none."""
+"""The five real assignments: solutions earn every automatic point, untouched student notebooks none."""
 
 from __future__ import annotations
 
@@ -40,8 +40,8 @@ def graded() -> dict[str, dict[str, dict]]:
     return results
 
 
-def test_there_are_four_assignments_with_enough_questions():
-    assert [m.stem for m in MASTERS] == ["01_history", "02_rapprochement", "03_treaty", "04_postwar"]
+def test_there_are_five_assignments_with_enough_questions():
+    assert [m.stem for m in MASTERS] == ["01_history", "02_rapprochement", "03_treaty", "04_postwar", "05_war2026"]
     for master in MASTERS:
         _config, questions = assignments.read_master(master)
         manual = [q for q in questions if q.manual]
