@@ -23,13 +23,14 @@ PERSPECTIVES = {"russia": "Russia", "iran": "Iran", "china": "China", "united_st
                 "south_caucasus": "South Caucasus", "central_asia": "Central Asia", "turkey": "Turkey",
                 "south_asia": "South Asia", "united_nations": "United Nations"}
 # What a reaction did, as the chart's columns (field → words).
-REACTION_ACTS = {"condemned_strikes": "Condemned the strikes", "named_attackers": "Named the attackers",
-                 "offered_mediation": "Offered to mediate", "offered_material_help": "Offered material help"}
+REACTION_ACTS = {"condemned_strikes": "Condemned", "named_attackers": "Named attacker",
+                 "offered_mediation": "Mediation", "offered_material_help": "Material help"}
 POSITION_WORDS = {"asserts": "reports it", "denies": "denies it", "declines_comment": "declines to comment",
                   "doubts": "doubts it"}
 BASIS_WORDS = {"anonymous_officials": "anonymous officials", "named_official": "a named official",
                "official_statement": "an official statement", "leaked_documents": "leaked documents",
                "analysis": "an analyst's reading", "press_report": "an earlier press report"}
+INTELLIGENCE_CLAIM = "Russia gave Iran targeting information on US forces"
 POSITION_COLOURS = {"reports it": "#D55E00", "denies it": "#0072B2", "declines to comment": "#999999",
                     "doubts it": "#009E73"}
 
@@ -105,53 +106,59 @@ def reactions_frame(reactions: pd.DataFrame) -> pd.DataFrame:
     rows = reactions.copy()
     rows["order"] = rows["perspective"].map(list(PERSPECTIVES).index)
     rows = rows.sort_values(["order", "date"]).reset_index(drop=True)
+    rows["row"] = rows.index
     rows["perspective"] = rows["perspective"].map(PERSPECTIVES)
-    rows["who"] = rows["speaker"] + " (" + rows["date"].dt.strftime("%-d %b") + ")"
+    # The office's bracketed context ("call with the US president") keeps two statements of one day apart.
+    context = rows["office"].str.extract(r"\(([^)]*)\)", expand=False)
+    rows["who"] = (rows["perspective"] + ": " + rows["speaker"] + (", " + context).fillna("") + ", "
+                   + rows["date"].dt.strftime("%-d %b"))
+    if rows["who"].duplicated().any():
+        raise ValueError(f"two statements share a label: {sorted(rows.loc[rows['who'].duplicated(), 'who'])}")
     rows["source"] = rows["sources"].map(_cite)
     for act in REACTION_ACTS:
         rows[act] = rows[act].fillna(False).astype(bool).map({True: "yes", False: "no"})
-    return rows[["date", "who", "speaker", "office", "perspective", *REACTION_ACTS, "summary", "source",
+    return rows[["row", "date", "who", "speaker", "office", "perspective", *REACTION_ACTS, "summary", "source",
                  "sources"]]
 
 
 def reactions_matrix(reactions: pd.DataFrame) -> alt.TopLevelMixin:
-    """One row per statement, one column per act: a filled circle where the statement did it."""
+    """One row per statement, grouped by perspective, one column per act: a filled circle where it did it."""
     data = reactions_frame(reactions)
     present = list(dict.fromkeys(data["perspective"]))
     pick = alt.param(name="reaction_perspective", value="All", bind=alt.binding_select(
         options=["All"] + present, name="Whose statements: "))
     acts = list(REACTION_ACTS)
+    words = alt.expr.if_(alt.datum.act == acts[0], REACTION_ACTS[acts[0]], alt.expr.if_(
+        alt.datum.act == acts[1], REACTION_ACTS[acts[1]], alt.expr.if_(
+            alt.datum.act == acts[2], REACTION_ACTS[acts[2]], REACTION_ACTS[acts[3]])))
     base = alt.Chart(data).transform_filter((alt.datum.perspective == pick) | (pick == "All")).transform_fold(
-        acts, as_=["act", "answer"]).transform_calculate(
-        act_words=alt.expr.if_(alt.datum.act == acts[0], REACTION_ACTS[acts[0]], alt.expr.if_(
-            alt.datum.act == acts[1], REACTION_ACTS[acts[1]], alt.expr.if_(
-                alt.datum.act == acts[2], REACTION_ACTS[acts[2]], REACTION_ACTS[acts[3]]))))
-    marks = base.mark_point(size=170, strokeWidth=2).encode(
+        acts, as_=["act", "answer"]).transform_calculate(act_words=words)
+    colour = alt.Color("perspective:N", title="Perspective", legend=None, scale=alt.Scale(domain=present))
+    marks = base.mark_point(size=150, strokeWidth=2, filled=False).encode(
         x=alt.X("act_words:N", title=None, sort=list(REACTION_ACTS.values()),
-                axis=alt.Axis(orient="top", labelAngle=0, labelLimit=90)),
-        y=alt.Y("who:N", title=None, sort=alt.EncodingSortField(field="date", order="ascending"),
-                axis=alt.Axis(labelLimit=260)),
+                axis=alt.Axis(orient="top", labelAngle=-90, labelAlign="left", labelBaseline="middle")),
+        y=alt.Y("who:N", title=None, sort=alt.EncodingSortField(field="row", order="ascending"),
+                axis=alt.Axis(labelLimit=170)),
         shape=alt.Shape("answer:N", title="Did it", scale=alt.Scale(domain=["yes", "no"],
                                                                   range=["circle", "stroke"])),
-        color=alt.Color("perspective:N", title="Perspective", legend=None),
-        fill=alt.condition(alt.datum.answer == "yes", alt.Color("perspective:N", legend=None),
-                           alt.value("transparent")),
+        color=colour,
+        fill=alt.condition(alt.datum.answer == "yes", colour, alt.value("transparent")),
         tooltip=[alt.Tooltip("who:N", title="Statement"), alt.Tooltip("office:N", title="Office"),
-                 alt.Tooltip("perspective:N", title="Perspective"), alt.Tooltip("act_words:N", title="Act"),
-                 alt.Tooltip("answer:N", title="Did it"), alt.Tooltip("summary:N", title="What was said"),
-                 alt.Tooltip("source:N", title="Source")],
+                 alt.Tooltip("act_words:N", title="Act"), alt.Tooltip("answer:N", title="Did it"),
+                 alt.Tooltip("summary:N", title="What was said"), alt.Tooltip("source:N", title="Source")],
     ).add_params(pick).properties(height=alt.Step(22))
     return charts.finish(
         marks,
-        title="Moscow condemned the war loudly and offered Iran nothing but mediation",
-        subtitle=("Official reactions to the strikes of 28 February 2026 and after, one row per statement; "
-                  "a filled circle where the statement did what the column says"),
+        title="Moscow condemned the war in words; the only material help on record was humanitarian",
+        subtitle=("Official reactions to the war that began on 28 February 2026, one row per statement, grouped "
+                  "by perspective; a filled circle where the statement did what the column says, a dash where "
+                  "it did not"),
         description=("Dot matrix of official statements on the war against Iran that began on 28 February 2026. "
-                     "Each row is one statement, labelled with the speaker and date and grouped by perspective "
-                     "(Russia, Iran, China, the United States, Israel, the Gulf states and others). Four columns "
-                     "ask whether the statement condemned the strikes, named the United States or Israel as the "
-                     "attackers, offered to mediate, and offered Iran material help; a filled circle means yes, a "
-                     "line means no. A menu shows one perspective at a time."),
+                     "Each row is one statement, labelled with the perspective, the speaker and the date, grouped "
+                     "by perspective (Russia, China, the Gulf states, Ukraine, the South Caucasus, Central Asia, "
+                     "Turkey). Four columns ask whether the statement condemned the strikes, named the United "
+                     "States or Israel as the attackers, offered to mediate, and offered Iran material help; a "
+                     "filled circle means yes, a dash means no. A menu shows one perspective at a time."),
     )
 
 
@@ -172,7 +179,7 @@ def bushehr_frame(reported: pd.DataFrame) -> pd.DataFrame:
 
 
 def bushehr_staff(reported: pd.DataFrame) -> alt.TopLevelMixin:
-    """Russian staff reported at Bushehr over time (stepped line, labelled points); evacuations as bars."""
+    """Russian staff reported at Bushehr over time (labelled points, dotted between reports); evacuations as bars."""
     data = bushehr_frame(reported)
     x = alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelFlush=True, labelBound=True, tickCount=5))
     tooltip = [alt.Tooltip("date:T", title="Date", format="%-d %B %Y"), alt.Tooltip("figure:N", title="Figure"),
@@ -183,7 +190,8 @@ def bushehr_staff(reported: pd.DataFrame) -> alt.TopLevelMixin:
         range=[charts.COUNTRY_COLOURS["Russia"], charts.COUNTRY_COLOURS["Iran"]]))
     on_site = alt.Chart().transform_filter(alt.datum.topic == "bushehr_staff_on_site")
     y = alt.Y("value:Q", title=["People"])
-    line = on_site.mark_line(interpolate="step-after").encode(x=x, y=y, color=colour)
+    # Dotted: the reports are snapshots, and nothing is known of the numbers between them.
+    line = on_site.mark_line(strokeDash=[2, 3], strokeWidth=1.5).encode(x=x, y=y, color=colour)
     points = on_site.mark_point(size=80, filled=True).encode(x=x, y=y, color=colour, tooltip=tooltip)
     labels = on_site.mark_text(dy=-10, fontSize=11).encode(x=x, y=y, text=alt.Text("value:Q", format=","))
     evacuated = alt.Chart().transform_filter(alt.datum.topic == "bushehr_staff_evacuated").mark_bar(
@@ -192,11 +200,11 @@ def bushehr_staff(reported: pd.DataFrame) -> alt.TopLevelMixin:
     return charts.finish(
         layered,
         title="Rosatom moved about a third of its Russian staff out of Bushehr in three weeks, but stayed",
-        subtitle=("Russian staff reported at the Bushehr plant (line) and people evacuated in each reported "
-                  "stage (bars); each figure as Rosatom's head gave it"),
+        subtitle=("Russian staff reported at the Bushehr plant (points) and people evacuated in each reported "
+                  "stage (bars); each figure as Rosatom's head gave it, nothing known between reports"),
         description=("Chart of the number of Russian staff reported at Iran's Bushehr nuclear power plant, from "
                      "about 700 in November 2025 to 639 on 3 March 2026, about 450 on 11 March and about 480 on "
-                     "17 March, as a stepped line with each figure labelled, and bars for the 94 people evacuated "
+                     "17 March, as labelled points joined by a dotted line, and bars for the 94 people evacuated "
                      "on 28 February and the 150 on 11 March. Hover for who gave each figure and its source."),
     )
 
@@ -224,7 +232,7 @@ def oil_prices(reported: pd.DataFrame) -> alt.TopLevelMixin:
     data = oil_frame(reported)
     blends = list(OIL_TOPICS.values())
     colour = alt.Color("blend:N", title=None, scale=alt.Scale(
-        domain=blends, range=[charts.PALETTE[6], charts.COUNTRY_COLOURS["Russia"]]))
+        domain=blends, range=["#555555", charts.COUNTRY_COLOURS["Russia"]]))
     x = alt.X("date:T", title=None, scale=alt.Scale(domain=["2026-01-01", "2026-04-30"]),
               axis=alt.Axis(format="%-d %b", labelFlush=True, labelBound=True, tickCount=6))
     y = alt.Y("value:Q", title=["US$ a barrel"], scale=alt.Scale(domain=[0, 130]))
@@ -243,9 +251,11 @@ def oil_prices(reported: pd.DataFrame) -> alt.TopLevelMixin:
     budget_label = alt.Chart().transform_filter(alt.datum.budget).mark_text(
         align="left", dy=-6, fontSize=11, color=charts.MUTED).encode(
         x=alt.value(4), y="value:Q", text=alt.value("Russia's 2026 budget assumes Urals at $59"))
-    war = alt.Chart().mark_rule(color=charts.MUTED).encode(x=alt.datum(alt.DateTime(year=2026, month=2, date=28)))
-    war_label = alt.Chart().mark_text(align="left", dx=4, baseline="top", fontSize=11, color=charts.MUTED).encode(
-        x=alt.datum(alt.DateTime(year=2026, month=2, date=28)), y=alt.value(2), text=alt.value("War begins"))
+    # One row of its own, so that the rule and its label are drawn once, not once per price.
+    start = alt.Chart(pd.DataFrame({"date": [WAR_START], "label": ["War begins"]}))
+    war = start.mark_rule(color=charts.MUTED).encode(x="date:T")
+    war_label = start.mark_text(align="left", dx=4, baseline="top", fontSize=11, color=charts.MUTED).encode(
+        x="date:T", y=alt.value(2), text="label:N")
     layered = alt.layer(budget, budget_label, war, war_label, points, data=data).properties(height=300)
     return charts.finish(
         layered,
@@ -273,7 +283,8 @@ def unrest_tolls(reported: pd.DataFrame) -> alt.TopLevelMixin:
     """Death tolls of the January 2026 unrest, one point per figure, coloured by who counted."""
     data = tolls_frame(reported)
     points = alt.Chart(data).mark_point(size=110, filled=True, opacity=0.9).encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%-d %b", labelFlush=True, labelBound=True)),
+        x=alt.X("date:T", title=None, scale=alt.Scale(padding=12),
+                axis=alt.Axis(format="%-d %b", labelFlush=True, labelBound=True)),
         y=alt.Y("value:Q", title=["People killed,", "as reported"], scale=alt.Scale(type="log", domain=[300, 20000])),
         color=alt.Color("reported_by:N", title="Counted by"),
         shape=alt.Shape("confidence:N", title="Confidence", scale=alt.Scale(
@@ -300,7 +311,8 @@ def unrest_tolls(reported: pd.DataFrame) -> alt.TopLevelMixin:
 
 def claims_frame(claims: pd.DataFrame) -> pd.DataFrame:
     """Reports of each claim, with basis and position in words."""
-    rows = claims.sort_values(["claim", "date"]).reset_index(drop=True).copy()
+    order = {claim: i for i, claim in enumerate(dict.fromkeys(claims["claim"]))}  # the file's order
+    rows = claims.assign(order=claims["claim"].map(order)).sort_values(["order", "date"]).reset_index(drop=True)
     rows["basis_words"] = rows["basis"].map(BASIS_WORDS)
     rows["position_words"] = rows["position"].map(POSITION_WORDS)
     if rows[["basis_words", "position_words"]].isna().any().any():
@@ -314,7 +326,8 @@ def claims_explorer(claims: pd.DataFrame) -> alt.TopLevelMixin:
     """Pick a claim; see who reported, denied or doubted it, when, and on whose word."""
     data = claims_frame(claims)
     options = list(dict.fromkeys(data["claim"]))
-    pick = alt.param(name="claim_choice", value=options[0], bind=alt.binding_select(
+    first = INTELLIGENCE_CLAIM if INTELLIGENCE_CLAIM in options else options[0]
+    pick = alt.param(name="claim_choice", value=first, bind=alt.binding_select(
         options=options, name="Claim: "))
     chosen = alt.Chart(data).transform_filter(alt.datum.claim == pick)
     y = alt.Y("who:N", title=None, sort=alt.EncodingSortField(field="date", order="ascending"),
@@ -322,8 +335,9 @@ def claims_explorer(claims: pd.DataFrame) -> alt.TopLevelMixin:
     positions = list(POSITION_COLOURS)
     points = chosen.transform_calculate(who=alt.datum.outlet + " — " + alt.datum.speaker).mark_point(
         size=200, filled=True, opacity=0.9).encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%-d %b %Y", labelFlush=True, labelBound=True,
-                                                     tickCount=5)),
+        x=alt.X("date:T", title=None, scale=alt.Scale(padding=16),
+                axis=alt.Axis(format="%-d %b %Y", labelFlush=True, labelBound=True, tickCount=5,
+                              tickMinStep=24 * 60 * 60 * 1000)),  # at most one tick a day
         y=y,
         color=alt.Color("position_words:N", title="Position", scale=alt.Scale(
             domain=positions, range=[POSITION_COLOURS[p] for p in positions])),
@@ -335,8 +349,8 @@ def claims_explorer(claims: pd.DataFrame) -> alt.TopLevelMixin:
     ).add_params(pick).properties(height=alt.Step(30))
     return charts.finish(
         points,
-        title="Who said it, on whose word, and who denied it",
-        subtitle=("Reports of claims about Russian help to Iran in 2026; choose a claim from the menu. Colour: "
+        title="The year's contested claims began with anonymous sources or leaks; watch who confirmed them",
+        subtitle=("Reports of contested claims about Russia and Iran in 2026; choose a claim from the menu. Colour: "
                   "the report's position; shape: whose word it rests on"),
         description=("Explorer of contested claims from 2026, such as the reports that Russia gave Iran targeting "
                      "information. A menu picks one claim; each report of it is a symbol on its date, one row per "
@@ -362,7 +376,6 @@ QUOTED_FIGURES = {
     "revenue_jan26": "revenue-2026-01", "revenue_jan25": "revenue-2025-01",
     "revenue_feb26": "revenue-2026-02", "revenue_feb25": "revenue-2025-02",
 }
-INTELLIGENCE_CLAIM = "Russia gave Iran targeting information on US forces"
 
 
 def numbers(events: pd.DataFrame, reactions: pd.DataFrame, reported: pd.DataFrame,
