@@ -25,13 +25,13 @@ PERSPECTIVES = {"russia": "Russia", "iran": "Iran", "china": "China", "united_st
 # What a reaction did, as the chart's columns (field → words).
 REACTION_ACTS = {"condemned_strikes": "Condemned", "named_attackers": "Named attacker",
                  "offered_mediation": "Mediation", "offered_material_help": "Material help"}
-POSITION_WORDS = {"asserts": "reports it", "denies": "denies it", "declines_comment": "declines to comment",
+POSITION_WORDS = {"asserts": "reports it", "denies": "denies it", "declines_comment": "no comment",
                   "doubts": "doubts it"}
 BASIS_WORDS = {"anonymous_officials": "anonymous officials", "named_official": "a named official",
                "official_statement": "an official statement", "leaked_documents": "leaked documents",
                "analysis": "an analyst's reading", "press_report": "an earlier press report"}
 INTELLIGENCE_CLAIM = "Russia gave Iran targeting information on US forces"
-POSITION_COLOURS = {"reports it": "#D55E00", "denies it": "#0072B2", "declines to comment": "#999999",
+POSITION_COLOURS = {"reports it": "#D55E00", "denies it": "#0072B2", "no comment": "#999999",
                     "doubts it": "#009E73"}
 
 
@@ -240,7 +240,8 @@ def oil_prices(reported: pd.DataFrame) -> alt.TopLevelMixin:
     points = prices.mark_point(size=90, filled=True).encode(
         x=x, y=y, color=colour,
         shape=alt.Shape("confidence:N", title="Confidence", scale=alt.Scale(
-            domain=["high", "medium", "low"], range=["circle", "square", "triangle-up"])),
+            domain=["high", "medium", "low"], range=["circle", "square", "triangle-up"]),
+            legend=alt.Legend(orient="top")),  # two legends side by side overflow a phone
         tooltip=[alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
                  alt.Tooltip("date_precision:N", title="Date known to the"), alt.Tooltip("blend:N", title="Oil"),
                  alt.Tooltip("value:Q", title="US$ a barrel", format=".2f"), alt.Tooltip("measure:N", title="Measure"),
@@ -250,7 +251,7 @@ def oil_prices(reported: pd.DataFrame) -> alt.TopLevelMixin:
         strokeDash=[6, 4], color=charts.COUNTRY_COLOURS["Russia"]).encode(y="value:Q")
     budget_label = alt.Chart().transform_filter(alt.datum.budget).mark_text(
         align="left", dy=-6, fontSize=11, color=charts.MUTED).encode(
-        x=alt.value(4), y="value:Q", text=alt.value("Russia's 2026 budget assumes Urals at $59"))
+        x=alt.value(4), y="value:Q", text=alt.value("Budget price of Urals"))
     # One row of its own, so that the rule and its label are drawn once, not once per price.
     start = alt.Chart(pd.DataFrame({"date": [WAR_START], "label": ["War begins"]}))
     war = start.mark_rule(color=charts.MUTED).encode(x="date:T")
@@ -286,9 +287,10 @@ def unrest_tolls(reported: pd.DataFrame) -> alt.TopLevelMixin:
         x=alt.X("date:T", title=None, scale=alt.Scale(padding=12),
                 axis=alt.Axis(format="%-d %b", labelFlush=True, labelBound=True)),
         y=alt.Y("value:Q", title=["People killed,", "as reported"], scale=alt.Scale(type="log", domain=[300, 20000])),
-        color=alt.Color("reported_by:N", title="Counted by"),
+        color=alt.Color("reported_by:N", title="Counted by", legend=alt.Legend(labelLimit=130)),  # a phone shows the rest in the tooltip
         shape=alt.Shape("confidence:N", title="Confidence", scale=alt.Scale(
-            domain=["high", "medium", "low"], range=["circle", "square", "triangle-up"])),
+            domain=["high", "medium", "low"], range=["circle", "square", "triangle-up"]),
+            legend=alt.Legend(orient="top")),  # two legends side by side overflow a phone
         tooltip=[alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
                  alt.Tooltip("value:Q", title="People killed", format=","), alt.Tooltip("measure:N", title="Measure"),
                  alt.Tooltip("reported_by:N", title="Counted by"), alt.Tooltip("confidence:N", title="Confidence"),
@@ -331,7 +333,7 @@ def claims_explorer(claims: pd.DataFrame) -> alt.TopLevelMixin:
         options=options, name="Claim: "))
     chosen = alt.Chart(data).transform_filter(alt.datum.claim == pick)
     y = alt.Y("who:N", title=None, sort=alt.EncodingSortField(field="date", order="ascending"),
-              axis=alt.Axis(labelLimit=240))
+              axis=alt.Axis(labelLimit=110))  # the full name is in the tooltip and the table
     positions = list(POSITION_COLOURS)
     points = chosen.transform_calculate(who=alt.datum.outlet + " — " + alt.datum.speaker).mark_point(
         size=200, filled=True, opacity=0.9).encode(
@@ -341,7 +343,8 @@ def claims_explorer(claims: pd.DataFrame) -> alt.TopLevelMixin:
         y=y,
         color=alt.Color("position_words:N", title="Position", scale=alt.Scale(
             domain=positions, range=[POSITION_COLOURS[p] for p in positions])),
-        shape=alt.Shape("basis_words:N", title="On the word of"),
+        shape=alt.Shape("basis_words:N", title="On the word of",
+                        legend=alt.Legend(orient="top", labelLimit=130)),  # two legends side by side overflow a phone
         tooltip=[alt.Tooltip("date:T", title="Date", format="%-d %B %Y"), alt.Tooltip("outlet:N", title="Outlet"),
                  alt.Tooltip("speaker:N", title="Speaker"), alt.Tooltip("position_words:N", title="Position"),
                  alt.Tooltip("basis_words:N", title="On the word of"), alt.Tooltip("summary:N", title="What was said"),
