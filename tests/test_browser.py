@@ -67,3 +67,21 @@ def test_demonstration_page_is_interactive(site, browser):
     assert page.locator("a[download$='.csv']").count() >= 2
     page.wait_for_selector(".widget-dropdown select", timeout=20000)  # the widget manager loads after the page
     page.close()
+
+
+def test_claims_explorer_responds_without_a_kernel(site, browser):
+    """Chapter 5's explorer is a Vega-Lite menu: choosing a claim redraws the reports, offline."""
+    page = browser.new_page()
+    page.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
+    page.goto(f"{site}/chapters/05_war2026.html", wait_until="load")
+    wait_until_drawn(page)
+    chart = page.locator("#chart-war2026-claims")
+    symbols = "() => document.querySelectorAll('#chart-war2026-claims g.mark-symbol path').length"
+    before = page.evaluate(symbols)
+    menu = chart.locator(".vega-bindings select")
+    options = menu.locator("option").all_text_contents()
+    assert len(options) >= 4 and before > 0
+    menu.select_option(label=options[-1])
+    page.wait_for_function(f"() => ({symbols})() !== {before}", timeout=10000)
+    assert page.evaluate(symbols) > 0, "the chosen claim drew no report"
+    page.close()

@@ -38,6 +38,12 @@ POSITION_COLOURS = {"reports it": "#D55E00", "denies it": "#0072B2", "no comment
 # ---------------------------------------------------------------- helpers for the prose
 
 
+def confidence_shape() -> alt.Shape:
+    """Shape by the module's confidence in a figure; its legend on top, as two side by side overflow a phone."""
+    return alt.Shape("confidence:N", title="Confidence", legend=alt.Legend(orient="top"), scale=alt.Scale(
+        domain=["high", "medium", "low"], range=["circle", "square", "triangle-up"]))
+
+
 def chapter_events(events: pd.DataFrame) -> pd.DataFrame:
     """The chapter's events, oldest first."""
     rows = events[events["chapter"] == CHAPTER].sort_values("date").reset_index(drop=True)
@@ -239,9 +245,7 @@ def oil_prices(reported: pd.DataFrame) -> alt.TopLevelMixin:
     prices = alt.Chart().transform_filter(~alt.datum.budget)
     points = prices.mark_point(size=90, filled=True).encode(
         x=x, y=y, color=colour,
-        shape=alt.Shape("confidence:N", title="Confidence", scale=alt.Scale(
-            domain=["high", "medium", "low"], range=["circle", "square", "triangle-up"]),
-            legend=alt.Legend(orient="top")),  # two legends side by side overflow a phone
+        shape=confidence_shape(),
         tooltip=[alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
                  alt.Tooltip("date_precision:N", title="Date known to the"), alt.Tooltip("blend:N", title="Oil"),
                  alt.Tooltip("value:Q", title="US$ a barrel", format=".2f"), alt.Tooltip("measure:N", title="Measure"),
@@ -287,10 +291,9 @@ def unrest_tolls(reported: pd.DataFrame) -> alt.TopLevelMixin:
         x=alt.X("date:T", title=None, scale=alt.Scale(padding=12),
                 axis=alt.Axis(format="%-d %b", labelFlush=True, labelBound=True)),
         y=alt.Y("value:Q", title=["People killed,", "as reported"], scale=alt.Scale(type="log", domain=[300, 20000])),
-        color=alt.Color("reported_by:N", title="Counted by", legend=alt.Legend(labelLimit=130)),  # a phone shows the rest in the tooltip
-        shape=alt.Shape("confidence:N", title="Confidence", scale=alt.Scale(
-            domain=["high", "medium", "low"], range=["circle", "square", "triangle-up"]),
-            legend=alt.Legend(orient="top")),  # two legends side by side overflow a phone
+        # Long names are cut short on a phone; the tooltip and the table give them whole.
+        color=alt.Color("reported_by:N", title="Counted by", legend=alt.Legend(labelLimit=130)),
+        shape=confidence_shape(),
         tooltip=[alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
                  alt.Tooltip("value:Q", title="People killed", format=","), alt.Tooltip("measure:N", title="Measure"),
                  alt.Tooltip("reported_by:N", title="Counted by"), alt.Tooltip("confidence:N", title="Confidence"),
