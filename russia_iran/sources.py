@@ -19,7 +19,7 @@ def bibliography() -> dict:
 
 
 def _author(entry) -> str:
-    people = entry.persons.get("author", [])
+    people = entry.persons.get("author", []) or entry.persons.get("editor", [])  # an edited volume: its editors
     if not people:
         return entry.fields.get("organization", "Anonymous").strip("{}")
     first = people[0]

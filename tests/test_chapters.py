@@ -44,3 +44,29 @@ def test_the_2026_chapter_draws_on_many_kinds_of_source():
     assert kinds["think-tank"] >= 2, kinds
     assert kinds["official"] + kinds["state-media"] >= 3, kinds
     assert kinds["news"] >= 10, kinds
+
+
+def section(text: str, heading_word: str) -> str:
+    """The text of the first level-2 section whose heading contains the word, up to the next level-2 heading."""
+    match = re.search(rf"^## [^\n]*{heading_word}[^\n]*\n(.*?)(?=^## |\Z)", text, re.M | re.S | re.I)
+    return match[1] if match else ""
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_each_chapter_sets_out_the_scholarly_debate_with_academic_works(chapter):
+    text = chapter.read_text(encoding="utf-8")
+    debate = section(text, "debate") or section(text, "historiography")
+    assert debate, f"{chapter.name} has no section on the scholarly debate"
+    keys = {k.strip() for group in CITATION.findall(debate) for k in group.split(",")}
+    academic = [k for k in keys if bibliography()[k].fields.get("keywords") == "academic"]
+    assert len(academic) >= 3, f"{chapter.name}'s debate cites {len(academic)} academic works"
+
+
+def test_the_bibliography_holds_at_least_forty_academic_works():
+    academic = [k for k, e in bibliography().items() if e.fields.get("keywords") == "academic"]
+    assert len(academic) >= 40, len(academic)
+    for key in academic:
+        fields = bibliography()[key].fields
+        assert fields.get("journal") or fields.get("publisher") or fields.get("booktitle") \
+            or fields.get("institution") or "thesis" in fields.get("note", "").lower() \
+            or fields.get("organization"), f"{key}: an academic work names its journal or publisher"
