@@ -111,7 +111,8 @@ def provisions_grid(provisions: pd.DataFrame) -> alt.TopLevelMixin:
     return charts.finish(
         layered,
         title="Russia's treaty with Iran binds it to stay out; its treaty with North Korea binds it to help",
-        subtitle="Each cell is one article, coded by its strongest undertaking. Grey cells were not read and are not coded.",
+        subtitle=("Each cell is one article, coded by its strongest undertaking. Grey cells were not read and are not "
+                  "coded; the articles read are those the press quoted, not a sample of the treaty."),
         description="Grid of articles: one row for the 2025 Russia–Iran treaty (preamble and 47 articles) and one for "
                     "the 2024 Russia–DPRK treaty (preamble and 23 articles). Each cell's colour and letter give the "
                     "strength of commitment: B binding, C consult, I intent; grey cells with a dot were not read. "
