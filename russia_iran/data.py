@@ -7,6 +7,7 @@ Every data set is a CSV file in ``data/`` described by ``data/datapackage.json``
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from dataclasses import dataclass
@@ -153,10 +154,24 @@ def _read(name: str) -> tuple[pd.DataFrame, list[Problem]]:
     if not path.exists():
         return pd.DataFrame(), [Problem(res["path"], None, None, "file is missing")]
     try:
+        widths = _row_widths(path)
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
-    except (pd.errors.ParserError, UnicodeDecodeError) as problem:  # a broken row: say where, not a traceback
+    except (pd.errors.ParserError, UnicodeDecodeError, csv.Error) as problem:  # say where, not a traceback
         return pd.DataFrame(), [Problem(res["path"], None, None, f"cannot be read as CSV: {problem}")]
+    # pandas silently turns surplus fields into an index: a row with an unquoted comma must be named instead.
+    uneven = [Problem(res["path"], line, None, f"has {n} fields where the header has {widths[0][1]} "
+                                               "(a comma inside a value that is not in quotes?)")
+              for line, n in widths[1:] if n != widths[0][1]]
+    if uneven:
+        return pd.DataFrame(), uneven
     return _check(raw, res)
+
+
+def _row_widths(path: Path) -> list[tuple[int, int]]:
+    """(line number, number of fields) of every non-empty row, the header first."""
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        return [(reader.line_num, len(row)) for row in reader if row]
 
 
 def load(name: str) -> pd.DataFrame:
