@@ -169,3 +169,22 @@ def test_dependence_table_reflects_weights(data):
 def test_explorer_builds(data):
     box = fig.dependence_explorer(data["dependence_indicators"])
     assert "Combined dependence scores" in box.children[-1].value
+
+
+def test_cover_reads_each_vote_against_the_partners_position():
+    assert fig.cover("against", "against") == "full"
+    assert fig.cover("in_favour", "in_favour") == "full"
+    assert fig.cover("abstained", "against") == "partial"
+    assert fig.cover("did_not_vote", "against") == "partial"
+    assert fig.cover("in_favour", "against") == "none"
+
+
+def test_un_cover_counts_every_recorded_vote_of_both_sides():
+    votes = load("un_votes")
+    counts = fig.cover_counts(votes)
+    for voter in fig.VOTERS:
+        assert counts[f"{voter}_votes"] == int((votes["voter"] == voter).sum()) > 0
+        assert sum(counts[f"{voter}_{level}"] for level in fig.COVER) == counts[f"{voter}_votes"]
+    rows = fig.un_cover_frame(votes)
+    assert set(rows["who"]) == set(fig.VOTERS.values()), "the measure is symmetric: both sides are drawn"
+    assert fig.un_cover(votes).to_dict()["encoding"]["y"]["field"] == "who"

@@ -343,3 +343,73 @@ def dependence_explorer(indicators: pd.DataFrame):
                 for i in indicator_names(indicators)}
     return explorer(controls, render=lambda **w: dependence_table_html(indicators, **w),
                     title="Balance of dependence: set your own weights")
+
+
+# ---------------------------------------------------------------- chart 4: cover at the United Nations
+
+VOTERS = {"Russia": "Russia, on Iran", "Iran": "Iran, on Russia"}  # the subtitle names the two bodies
+COVER = {"full": "voted as the partner wished", "partial": "abstained or did not vote", "none": "voted against the partner"}
+
+
+def cover(vote: str, partner_position: str) -> str:
+    """How far a vote covered the partner: as it wished (full), by abstaining or staying away, or not at all."""
+    if vote == partner_position:
+        return "full"
+    return "partial" if vote in ("abstained", "did_not_vote") else "none"
+
+
+def un_cover_frame(votes: pd.DataFrame) -> pd.DataFrame:
+    """Each vote with the cover it gave, in words, oldest first."""
+    rows = votes.sort_values("date").reset_index(drop=True).copy()
+    rows["cover"] = [COVER[cover(v, p)] for v, p in zip(rows["vote"], rows["partner_position"])]
+    rows["who"] = rows["voter"].map(VOTERS)
+    rows["vote_words"] = charts.in_words(rows["vote"].astype(str))
+    rows["partner_words"] = charts.in_words(rows["partner_position"].astype(str))
+    rows["source"] = rows["sources"].map(_cite)
+    return rows[["date", "who", "resolution", "subject", "vote_words", "partner_words", "cover", "confidence",
+                 "note", "source", "sources"]]
+
+
+def un_cover(votes: pd.DataFrame) -> alt.TopLevelMixin:
+    """One symbol per vote, a row for each side, coloured by how far the vote covered the partner."""
+    data = un_cover_frame(votes)
+    levels = list(COVER.values())
+    points = alt.Chart(data).mark_point(size=170, filled=True, opacity=0.9).encode(
+        x=alt.X("date:T", title=None, scale=alt.Scale(padding=14),
+                axis=alt.Axis(format="%Y", labelFlush=True, labelBound=True, tickCount="year")),
+        y=alt.Y("who:N", title=None, sort=list(VOTERS.values()), axis=alt.Axis(labelLimit=180)),
+        color=alt.Color("cover:N", title="The vote", scale=alt.Scale(
+            domain=levels, range=[charts.RELATION_COLOURS["cooperation"], charts.RELATION_COLOURS["mixed"],
+                                  charts.RELATION_COLOURS["conflict"]])),
+        shape=alt.Shape("cover:N", title="The vote", scale=alt.Scale(domain=levels,
+                                                                   range=["circle", "diamond", "triangle-up"])),
+        tooltip=[alt.Tooltip("date:T", title="Date", format="%-d %B %Y"), alt.Tooltip("resolution:N", title="Text"),
+                 alt.Tooltip("subject:N", title="It would"), alt.Tooltip("vote_words:N", title="Vote"),
+                 alt.Tooltip("partner_words:N", title="The partner's position"),
+                 alt.Tooltip("cover:N", title="Cover"), alt.Tooltip("note:N", title="Note"),
+                 alt.Tooltip("source:N", title="Source")],
+    ).properties(height=alt.Step(60))
+    return charts.finish(
+        points,
+        title="At the UN each covered the other, but neither every time",
+        subtitle=("Russia's votes in the Security Council on texts about Iran, and Iran's in the General Assembly on "
+                  "texts about Russia's war, 2020–2026; colour and shape show how far each vote covered the partner"),
+        description=("Dot chart with two rows. The first shows Russia's votes in the UN Security Council on texts "
+                     "concerning Iran: against extending the arms embargo in 2020, for keeping sanctions relief and "
+                     "for delaying the snapback in September 2025, and an abstention on Resolution 2817 condemning "
+                     "Iran's attacks in March 2026. The second shows Iran's votes in the General Assembly on "
+                     "resolutions about Russia's war in Ukraine: abstentions in March 2022 and February 2023, no "
+                     "vote in October 2022, and votes against in April and November 2022 and February 2026."),
+    )
+
+
+def cover_counts(votes: pd.DataFrame) -> dict[str, int]:
+    """For each voter, how many recorded votes gave the partner full or partial cover: 'Russia_full', …"""
+    rows = un_cover_frame(votes)
+    out = {}
+    for voter, label in VOTERS.items():
+        mine = rows[rows["who"] == label]
+        for level, words in COVER.items():
+            out[f"{voter}_{level}"] = int((mine["cover"] == words).sum())
+        out[f"{voter}_votes"] = len(mine)
+    return out
