@@ -9,6 +9,8 @@ its menu works on the published page as well as in JupyterLab.
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
@@ -133,12 +135,9 @@ def reactions_matrix(reactions: pd.DataFrame) -> alt.TopLevelMixin:
     present = list(dict.fromkeys(data["perspective"]))
     pick = alt.param(name="reaction_perspective", value="All", bind=alt.binding_select(
         options=["All"] + present, name="Whose statements: "))
-    acts = list(REACTION_ACTS)
-    words = alt.expr.if_(alt.datum.act == acts[0], REACTION_ACTS[acts[0]], alt.expr.if_(
-        alt.datum.act == acts[1], REACTION_ACTS[acts[1]], alt.expr.if_(
-            alt.datum.act == acts[2], REACTION_ACTS[acts[2]], REACTION_ACTS[acts[3]])))
     base = alt.Chart(data).transform_filter((alt.datum.perspective == pick) | (pick == "All")).transform_fold(
-        acts, as_=["act", "answer"]).transform_calculate(act_words=words)
+        list(REACTION_ACTS), as_=["act", "answer"]).transform_calculate(
+        act_words=f"{json.dumps(REACTION_ACTS)}[datum.act]")  # the column's words, looked up in the page
     colour = alt.Color("perspective:N", title="Perspective", legend=None, scale=alt.Scale(domain=present))
     marks = base.mark_point(size=150, strokeWidth=2, filled=False).encode(
         x=alt.X("act_words:N", title=None, sort=list(REACTION_ACTS.values()),
