@@ -93,7 +93,12 @@ case "$command" in
     setup_browser
     "$PY" benchmarks/run.py "$@"
     ;;
-  *)
+  help|-h|--help)
     sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+    ;;
+  *)
+    echo "Unknown command: $command" >&2
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
+    exit 2
     ;;
 esac

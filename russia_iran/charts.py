@@ -85,14 +85,19 @@ def source_line(keys: list[str]) -> str:
 
 
 def chart_data(chart: alt.TopLevelMixin) -> pd.DataFrame:
-    """The DataFrame a chart plots (top-level data, or the first layer's)."""
+    """The DataFrame a chart plots: its top-level data, or else the layer that carries sourced records.
+
+    A layer of decoration (a shaded period, a label) has data of its own but no
+    ``sources`` column; the records the reader came for do.
+    """
     data = getattr(chart, "data", alt.Undefined)
     if isinstance(data, pd.DataFrame):
         return data
-    for sub in getattr(chart, "layer", []) or []:
-        if isinstance(sub.data, pd.DataFrame):
-            return sub.data
-    raise ValueError("the chart has no DataFrame at its top level or in its first layer")
+    layers = [sub.data for sub in getattr(chart, "layer", []) or [] if isinstance(sub.data, pd.DataFrame)]
+    sourced = [frame for frame in layers if "sources" in frame.columns]
+    if sourced or layers:
+        return (sourced or layers)[0]
+    raise ValueError("the chart has no DataFrame at its top level or in its layers")
 
 
 def finish(chart: alt.TopLevelMixin, *, title: str, description: str, subtitle: str | None = None,

@@ -188,3 +188,9 @@ def test_un_cover_counts_every_recorded_vote_of_both_sides():
     rows = fig.un_cover_frame(votes)
     assert set(rows["who"]) == set(fig.VOTERS.values()), "the measure is symmetric: both sides are drawn"
     assert fig.un_cover(votes).to_dict()["encoding"]["y"]["field"] == "who"
+
+
+def test_war_days_table_shows_the_events_not_the_shaded_band(data):
+    from russia_iran.charts import chart_data
+    table = chart_data(fig.war_days(data["events"]))
+    assert "title" in table.columns and len(table) > 1, "the table view lists the plotted events"

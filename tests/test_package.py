@@ -147,3 +147,13 @@ def test_basemap_clips_to_the_region_without_slivers():
                 assert ring[0] == ring[-1]
                 assert abs(basemap._area([tuple(p) for p in ring])) >= basemap.MIN_RING_AREA or ring is not polygon[0]
                 assert all(west <= x <= east and south <= y <= north for x, y in ring)
+
+
+def test_run_sh_refuses_an_unknown_command():
+    import subprocess
+
+    from russia_iran.paths import ROOT
+    result = subprocess.run(["bash", str(ROOT / "run.sh"), "bogus"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "Unknown command: bogus" in result.stderr
+    assert subprocess.run(["bash", str(ROOT / "run.sh"), "help"], capture_output=True, timeout=60).returncode == 0
