@@ -54,11 +54,17 @@ def test_every_page_renders_offline(site, browser):
     assert not failures, failures
 
 
-def test_demonstration_page_is_interactive(site, browser):
+def offline_page(browser, url: str):
+    """A page opened with every request outside 127.0.0.1 refused, its charts drawn."""
     page = browser.new_page()
     page.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
-    page.goto(f"{site}/start/reading_charts.html", wait_until="load")
+    page.goto(url, wait_until="load")
     wait_until_drawn(page)
+    return page
+
+
+def test_demonstration_page_is_interactive(site, browser):
+    page = offline_page(browser, f"{site}/start/reading_charts.html")
     slider = page.locator(".vega-bindings input[type=range]")
     assert slider.count() == 1
     slider.first.focus()
@@ -71,10 +77,7 @@ def test_demonstration_page_is_interactive(site, browser):
 
 def test_claims_explorer_responds_without_a_kernel(site, browser):
     """Chapter 5's explorer is a Vega-Lite menu: choosing a claim redraws the reports, offline."""
-    page = browser.new_page()
-    page.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
-    page.goto(f"{site}/chapters/05_war2026.html", wait_until="load")
-    wait_until_drawn(page)
+    page = offline_page(browser, f"{site}/chapters/05_war2026.html")
     chart = page.locator("#chart-war2026-claims")
     symbols = "() => document.querySelectorAll('#chart-war2026-claims g.mark-symbol path').length"
     before = page.evaluate(symbols)
