@@ -1,7 +1,7 @@
 """Primary-source boxes: short excerpts of treaties and statements, with provenance and questions.
 
-The excerpts live in ``data/primary_sources.csv``. A chapter glues one box per
-excerpt (``glue(key, box(sources, id))``) and pastes it with myst-nb's
+The excerpts live in ``data/primary_sources.csv``. A chapter glues its boxes
+(``boxes(sources, chapter)``, one per excerpt) and pastes each with myst-nb's
 ``{glue:md}`` directive in MyST format, so the box's admonition and citation
 are rendered like the rest of the page; the reader page gathers every box.
 """
@@ -11,20 +11,12 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import Markdown
 
+from .figures.timeline import CHAPTER_PAGES
+
 QUESTION_SEPARATOR = " | "
-# The chapters in reading order, as the reader page lists them.
-CHAPTERS = {"history": ("Chapter 1", "../chapters/01_history"),
-            "rapprochement": ("Chapter 2", "../chapters/02_rapprochement"),
-            "treaty": ("Chapter 3", "../chapters/03_treaty"),
-            "postwar": ("Chapter 4", "../chapters/04_postwar"),
-            "war2026": ("Chapter 5", "../chapters/05_war2026")}
-
-
-def _row(sources: pd.DataFrame, source_id: str) -> pd.Series:
-    hit = sources[sources["id"] == source_id]
-    if hit.empty:
-        raise KeyError(f"no primary source with id {source_id!r}")
-    return hit.iloc[0]
+# The chapters in reading order, as the reader page lists them: label and document.
+CHAPTERS = {chapter: (f"Chapter {number}", page.removesuffix(".html"))
+            for number, (chapter, page) in enumerate(CHAPTER_PAGES.items(), start=1)}
 
 
 def box_markdown(row: pd.Series) -> str:
@@ -38,11 +30,6 @@ def box_markdown(row: pd.Series) -> str:
             f"> {row['excerpt']}\n\n"
             f"{row['translation']} {{cite:p}}`{keys}`\n\n"
             f"**Read it by asking:**\n\n{questions}\n:::\n")
-
-
-def box(sources: pd.DataFrame, source_id: str) -> Markdown:
-    """The box for one excerpt, ready to glue."""
-    return Markdown(box_markdown(_row(sources, source_id)))
 
 
 def reader(sources: pd.DataFrame) -> Markdown:
