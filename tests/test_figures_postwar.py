@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import pytest
 
@@ -11,7 +13,7 @@ from russia_iran.figures import postwar as fig
 
 @pytest.fixture(scope="module")
 def data() -> dict[str, pd.DataFrame]:
-    return {name: load(name) for name in ["events", "partners", "trade", "arms", "nuclear", "dependence_indicators"]}
+    return {name: load(name) for name in ["events", "partners", "trade", "arms", "un_votes", "dependence_indicators"]}
 
 
 def title_text(spec: dict) -> str:
@@ -75,38 +77,52 @@ def test_arms_counts_follow_the_windows(data):
     assert fig.arms_count(data["arms"], "Russia", 2023) > fig.arms_count(data["arms"], "Russia", 2025)
 
 
-def test_nuclear_projects_grow_in_2025(data):
-    assert fig.nuclear_projects(data["nuclear"], 2023) == ["Bushehr-1", "Bushehr-2 and -3"]
-    assert {"Hormoz", "Small modular reactors"} <= set(fig.nuclear_projects(data["nuclear"], 2025))
+def test_un_votes_are_counted_in_the_same_windows_for_both_voters(data):
+    votes = data["un_votes"]
+    assert fig.un_votes_needed(votes, "Iran", 2021) == 0  # no vote on the war before 2022
+    assert fig.un_votes_needed(votes, "Iran", 2023) == 5
+    assert fig.un_votes_needed(votes, "Russia", 2025) == 2
+    later = votes.assign(date=votes["date"] + pd.DateOffset(years=10))
+    assert fig.un_votes_needed(later, "Russia", 2025) == 0
 
 
 def test_indicator_file_matches_the_data_it_summarises(data):
-    computed = fig.computed_indicators(data["partners"], data["trade"], data["arms"], data["nuclear"], data["events"])
+    computed = fig.computed_indicators(data["partners"], data["trade"], data["arms"], data["un_votes"])
     stored = data["dependence_indicators"].set_index(["indicator", "year"])["value"]
     for row in computed.itertuples():
         assert stored[(row.indicator, row.year)] == pytest.approx(row.value, abs=0.01), (row.indicator, row.year)
 
 
-def test_indicator_file_covers_every_indicator_and_year(data):
+def test_every_measure_is_taken_for_both_sides_in_every_year(data):
     ind = data["dependence_indicators"]
-    assert 5 <= ind["indicator"].nunique() <= 8
-    assert all(sorted(years) == [2021, 2023, 2025] for years in ind.groupby("indicator")["year"].apply(list))
-    assert set(ind["direction"]) == set(fig.DIRECTIONS)
+    assert set(ind["measure"]) == set(fig.MEASURES)
+    for measure, rows in ind.groupby("measure"):
+        assert set(rows["direction"]) == set(fig.DIRECTIONS), measure
+        assert rows["unit"].nunique() == 1, measure
+        for direction, side in rows.groupby("direction"):
+            assert sorted(side["year"]) == fig.YEARS, (measure, direction)
+            assert side["indicator"].nunique() == 1, (measure, direction)
 
 
-def test_scaling_runs_from_zero_to_one(data):
+def test_scaling_keeps_the_two_sides_of_a_measure_comparable(data):
     scaled = fig.scaled_indicators(data["dependence_indicators"])
     assert scaled["scaled"].between(0, 1).all()
-    assert (scaled.groupby("indicator")["scaled"].max().round(6).isin([0.0, 1.0])).all()
+    trade = scaled[scaled["measure"] == "trade_share"].set_index(["indicator", "year"])
+    raw = trade["value"]
+    ratio = raw[("russia_share_of_iran_trade", 2025)] / raw[("iran_share_of_russia_trade", 2025)]
+    scaled_ratio = trade["scaled"][("russia_share_of_iran_trade", 2025)] / trade["scaled"][("iran_share_of_russia_trade", 2025)]
+    assert scaled_ratio == pytest.approx(ratio, rel=0.02)
+    assert scaled.groupby("measure")["scaled"].max().eq(1.0).all()
 
 
 def test_scores_respond_to_weights(data):
     ind = data["dependence_indicators"]
     equal = fig.dependence_scores(ind).set_index(["direction_label", "year"])["score"]
     assert equal[("Iran's need for Russia", 2025)] > equal[("Russia's need for Iran", 2025)]
-    only_trade = fig.dependence_scores(ind, {i: (1 if "trade" in i else 0) for i in fig.indicator_names(ind)})
+    assert equal[("Russia's need for Iran", 2023)] > equal[("Iran's need for Russia", 2023)]
+    only_trade = fig.dependence_scores(ind, {"trade_share": 1, "arms_records": 0, "un_votes": 0})
     only_trade = only_trade.set_index(["direction_label", "year"])["score"]
-    assert only_trade[("Iran's need for Russia", 2025)] != pytest.approx(equal[("Iran's need for Russia", 2025)])
+    assert only_trade[("Iran's need for Russia", 2023)] > only_trade[("Russia's need for Iran", 2023)]
 
 
 # ---------------------------------------------------------------- charts
@@ -139,15 +155,15 @@ def test_weight_chart(data):
     assert rows["share_pct"].notna().all()
 
 
-def test_dependence_chart_has_one_slider_per_indicator(data):
+def test_dependence_chart_has_one_slider_per_measure(data):
     ind = data["dependence_indicators"]
     spec = fig.dependence_chart(ind).to_dict()
     names = param_names(spec)
-    assert len(names) == ind["indicator"].nunique()
+    assert len(names) == ind["measure"].nunique()
     assert all(p.get("bind", {}).get("input") == "range" for p in spec["params"])
     assert has_tooltip(spec)
     calcs = [t.get("calculate", "") for u in units(spec) for t in u.get("transform", [])]
-    assert any("w_arms_iran_to_russia" in c for c in calcs)
+    assert any("w_un_votes" in c for c in calcs)
     rows = plotted(spec)
     assert sorted(rows["year"].unique()) == [2021, 2023, 2025]
 
@@ -156,14 +172,11 @@ def test_dependence_table_reflects_weights(data):
     ind = data["dependence_indicators"]
     default = fig.dependence_table_html(ind)
     assert "<table" in default and "2025" in default and "all weights 1" in default
-    weights = {i: 0 for i in fig.indicator_names(ind)}
-    weights["iran_share_of_russia_trade"] = 1
-    weights["russia_share_of_iran_trade"] = 1
-    changed = fig.dependence_table_html(ind, **weights)
+    changed = fig.dependence_table_html(ind, trade_share=1, arms_records=0, un_votes=0)
     assert changed != default
-    assert "iran_share_of_russia_trade × 1" in changed
+    assert html.escape(f"{fig.MEASURES['trade_share']} × 1") in changed
     with pytest.raises(KeyError):
-        fig.dependence_table_html(ind, no_such_indicator=1)
+        fig.dependence_table_html(ind, no_such_measure=1)
 
 
 def test_explorer_builds(data):

@@ -26,18 +26,12 @@ YEARS = [2021, 2023, 2025]
 DIRECTIONS = {"iran_needs_russia": "Iran's need for Russia", "russia_needs_iran": "Russia's need for Iran"}
 DIRECTION_COLOURS = {"Iran's need for Russia": charts.COUNTRY_COLOURS["Iran"],
                      "Russia's need for Iran": charts.COUNTRY_COLOURS["Russia"]}
-# The three-year window each observation year summarises, for the counts from arms.csv.
+# The window each observation year summarises, for the counts from arms.csv and un_votes.csv.
 WINDOWS = {2021: (2019, 2021), 2023: (2022, 2023), 2025: (2024, 2025)}
-# Rows of nuclear.csv that name the same project differently.
-PROJECT_GROUPS = {"Bushehr-1": "Bushehr-1", "Bushehr-2": "Bushehr-2 and -3", "Bushehr-2 and -3": "Bushehr-2 and -3",
-                  "Hormoz (Iran Hormoz)": "Hormoz", "Small modular reactors": "Small modular reactors"}
-ACTIVE = ["agreed", "memorandum", "under_construction", "operating"]
-# Events in which Russia acted at the UN against the return of sanctions on Iran (2025).
-UN_SHIELD_TITLES = ["E3 trigger snapback; Russia calls it void",
-                    "Putin and Pezeshkian meet at the SCO summit",
-                    "Security Council rejects a Russia–China delay",
-                    "UN sanctions on Iran restored",
-                    "Dispute over the end of Resolution 2231"]
+# Each measure is taken the same way for both sides, so the two directions can be compared.
+MEASURES = {"trade_share": "Share of the other in one's goods trade",
+            "arms_records": "Arms transfer records from the other",
+            "un_votes": "UN votes on which one needed the other's vote"}
 
 
 # ---------------------------------------------------------------- helpers for the prose
@@ -90,27 +84,22 @@ def arms_count(arms: pd.DataFrame, recipient: str, year: int) -> int:
     return int(sum(any(low <= y <= high for y in _arms_year(r)) for _, r in to.iterrows()))
 
 
-def nuclear_projects(nuclear: pd.DataFrame, year: int) -> list[str]:
-    """Distinct Russian-built or Russian-agreed nuclear projects in Iran on record by the end of ``year``."""
-    rows = nuclear[(nuclear["date"].dt.year <= year) & nuclear["status"].isin(ACTIVE)]
-    return sorted({PROJECT_GROUPS[p] for p in rows["project"] if p in PROJECT_GROUPS})
-
-
-def un_shield_count(events: pd.DataFrame, year: int) -> int:
-    """Events in the module's data in which Russia acted at the UN against sanctions on Iran in ``year``."""
-    rows = events[(events["date"].dt.year == year) & events["title"].isin(UN_SHIELD_TITLES)]
-    return int(len(rows))
+def un_votes_needed(un_votes: pd.DataFrame, voter: str, year: int) -> int:
+    """Recorded UN votes cast by ``voter`` on texts that mattered to its partner, in the window ending in ``year``."""
+    low, high = WINDOWS[year]
+    years = un_votes["date"].dt.year
+    return int(((un_votes["voter"] == voter) & years.between(low, high)).sum())
 
 
 def computed_indicators(partners: pd.DataFrame, trade: pd.DataFrame, arms: pd.DataFrame,
-                        nuclear: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
-    """The indicator values that are computed from the module's data, for checking the CSV against them."""
+                        un_votes: pd.DataFrame) -> pd.DataFrame:
+    """The indicator values computed from the module's data, for checking the CSV against them."""
     rows = []
     for year in YEARS:
         rows += [("arms_iran_to_russia", year, arms_count(arms, "Russia", year)),
                  ("arms_russia_to_iran", year, arms_count(arms, "Iran", year)),
-                 ("nuclear_projects", year, len(nuclear_projects(nuclear, year))),
-                 ("un_shield_actions", year, un_shield_count(events, year))]
+                 ("un_votes_by_russia", year, un_votes_needed(un_votes, "Russia", year)),
+                 ("un_votes_by_iran", year, un_votes_needed(un_votes, "Iran", year))]
     # Shares: the reference year used for each observation year is in the CSV's reference_year column.
     ref = {"iran_share_of_russia_trade": ("Russia", "Iran", {2021: 2022, 2023: 2023, 2025: 2023}),
            "russia_share_of_iran_trade": ("Iran", "Russia", {2021: 2021, 2023: 2022, 2025: 2024})}
@@ -227,28 +216,33 @@ def weight_of_each_other(partners: pd.DataFrame, trade: pd.DataFrame) -> alt.Top
 
 
 def scaled_indicators(indicators: pd.DataFrame) -> pd.DataFrame:
-    """Each indicator divided by its largest value across the years, so that it runs from 0 to 1.
+    """Each value divided by the largest value of its measure, across both directions and all years.
 
-    Dividing by the maximum (rather than min–max scaling) keeps zero at zero and does not blow a
-    small change up into the full 0–1 range.
+    Scaling the two sides of a measure together keeps them comparable: if Russia weighs seven
+    times more in Iran's trade than Iran in Russia's, the scaled values keep that ratio. Dividing by
+    the maximum (rather than min–max scaling) keeps zero at zero.
     """
     rows = indicators.copy()
-    top = rows.groupby("indicator")["value"].transform("max")
+    top = rows.groupby("measure")["value"].transform("max")
     rows["scaled"] = (rows["value"] / top.where(top > 0)).fillna(0.0).round(3)
     rows["direction_label"] = rows["direction"].map(DIRECTIONS)
+    rows["measure_label"] = rows["measure"].map(MEASURES)
     return rows
 
 
-def indicator_names(indicators: pd.DataFrame) -> list[str]:
-    """Indicator ids in the file's order."""
-    return list(dict.fromkeys(indicators["indicator"]))
+def measure_names(indicators: pd.DataFrame) -> list[str]:
+    """Measure ids in the file's order; each has one indicator per direction."""
+    return list(dict.fromkeys(indicators["measure"]))
 
 
 def dependence_scores(indicators: pd.DataFrame, weights: dict[str, float] | None = None) -> pd.DataFrame:
-    """Weighted mean of the scaled indicators for each direction and year (the same formula as the chart)."""
+    """Weighted mean of the scaled indicators for each direction and year (the same formula as the chart).
+
+    ``weights`` maps a measure id to its weight (default 1); a measure's weight applies to both sides.
+    """
     rows = scaled_indicators(indicators)
     weights = weights or {}
-    rows["weight"] = rows["indicator"].map(lambda i: float(weights.get(i, 1.0)))
+    rows["weight"] = rows["measure"].map(lambda m: float(weights.get(m, 1.0)))
     rows["contribution"] = rows["weight"] * rows["scaled"]
     out = rows.groupby(["direction_label", "year"], as_index=False).agg(
         total=("contribution", "sum"), weights=("weight", "sum"))
@@ -256,30 +250,30 @@ def dependence_scores(indicators: pd.DataFrame, weights: dict[str, float] | None
     return out[["direction_label", "year", "score"]]
 
 
-def _param_name(indicator: str) -> str:
-    return "w_" + re.sub(r"\W", "_", indicator)
+def _param_name(measure: str) -> str:
+    return "w_" + re.sub(r"\W", "_", measure)
 
 
 def dependence_chart(indicators: pd.DataFrame) -> alt.TopLevelMixin:
-    """Combined dependence score by direction and year; one weight slider per indicator, computed in Vega-Lite."""
+    """Combined dependence score by direction and year; one weight slider per measure, computed in Vega-Lite."""
     rows = scaled_indicators(indicators)
-    data = rows[["indicator", "label", "year", "direction", "direction_label", "value", "unit", "scaled",
-                 "sources"]].copy()
-    names = indicator_names(indicators)
-    labels = dict(zip(rows["indicator"], rows["label"]))
-    params = [alt.param(name=_param_name(i), value=1.0,
-                        bind=alt.binding_range(min=0, max=3, step=0.5, name=f"{labels[i]}: "))
-              for i in names]
+    data = rows[["indicator", "label", "measure", "measure_label", "year", "direction", "direction_label",
+                 "value", "unit", "scaled", "sources"]].copy()
+    names = measure_names(indicators)
+    params = [alt.param(name=_param_name(m), value=1.0,
+                        bind=alt.binding_range(min=0, max=3, step=0.5, name=f"{MEASURES[m]}: "))
+              for m in names]
     expr = "0"
-    for i in reversed(names):
-        expr = f"(datum.indicator === '{i}' ? {_param_name(i)} : {expr})"
+    for m in reversed(names):
+        expr = f"(datum.measure === '{m}' ? {_param_name(m)} : {expr})"
     base = alt.Chart(data).transform_calculate(weight=expr).transform_calculate(
         contribution="datum.weight * datum.scaled"
     ).transform_aggregate(
         total="sum(contribution)", weights="sum(weight)", indicators="count()", groupby=["direction_label", "year"]
     ).transform_calculate(score="datum.weights > 0 ? datum.total / datum.weights : 0")
     colour = alt.Color("direction_label:N", title="Direction", scale=alt.Scale(
-        domain=list(DIRECTION_COLOURS), range=list(DIRECTION_COLOURS.values())))
+        domain=list(DIRECTION_COLOURS), range=list(DIRECTION_COLOURS.values())),
+        legend=alt.Legend(orient="top"))
     x = alt.X("year:O", title="Year")
     tooltip = [alt.Tooltip("direction_label:N", title="Direction"), alt.Tooltip("year:O", title="Year"),
                alt.Tooltip("score:Q", title="Score (0–1)", format=".2f"),
@@ -287,7 +281,7 @@ def dependence_chart(indicators: pd.DataFrame) -> alt.TopLevelMixin:
                alt.Tooltip("indicators:Q", title="Indicators")]
     bars = base.mark_bar().encode(
         x=x, xOffset=alt.XOffset("direction_label:N"),
-        y=alt.Y("score:Q", title=["Combined score (0 = lowest,", "1 = highest on every indicator)"],
+        y=alt.Y("score:Q", title=["Combined score (0 = none,", "1 = the highest value of every measure)"],
                 scale=alt.Scale(domain=[0, 1])),
         color=colour, tooltip=tooltip)
     text = base.mark_text(dy=-6, fontSize=11).encode(
@@ -296,20 +290,23 @@ def dependence_chart(indicators: pd.DataFrame) -> alt.TopLevelMixin:
     layered = alt.layer(bars, text).add_params(*params).properties(height=300)
     return charts.finish(
         layered,
-        title="With equal weights, Iran's need for Russia rises after 2023 while Russia's falls",
-        subtitle="Move the sliders to weight each indicator (0 leaves it out); scores are weighted means of scaled indicators",
+        title="Russia's need for Iran peaked in 2023; by 2025 Iran's need for Russia was the larger",
+        subtitle=("Three measures taken the same way for both sides; move a slider to weight a measure "
+                  "(0 leaves it out)"),
         description=("Grouped bar chart of a combined dependence score for 2021, 2023 and 2025: one bar for Iran's "
                      "need for Russia and one for Russia's need for Iran in each year. Each score is a weighted "
-                     "mean of indicators scaled from 0 to 1. One slider per indicator sets its weight; the scores "
-                     "are recomputed in the page."),
+                     "mean of three measures taken the same way for both sides (share of the other in one's "
+                     "trade, arms transfer records from the other, UN votes on which one needed the other), each "
+                     "scaled by its largest value over both sides and all years. One slider per measure sets "
+                     "its weight; the scores are recomputed in the page."),
     )
 
 
 def dependence_table_html(indicators: pd.DataFrame, **weights: float) -> str:
-    """HTML table of the combined scores for the weights given (indicator id → weight)."""
-    unknown = set(weights) - set(indicator_names(indicators))
+    """HTML table of the combined scores for the weights given (measure id → weight)."""
+    unknown = set(weights) - set(measure_names(indicators))
     if unknown:
-        raise KeyError(f"unknown indicator(s): {sorted(unknown)}")
+        raise KeyError(f"unknown measure(s): {sorted(unknown)}")
     scores = dependence_scores(indicators, weights)
     table = scores.pivot(index="year", columns="direction_label", values="score")
     heads = list(DIRECTIONS.values())
@@ -317,7 +314,7 @@ def dependence_table_html(indicators: pd.DataFrame, **weights: float) -> str:
         f"<tr><td>{year}</td>" + "".join(f"<td>{table.loc[year, h]:.2f}</td>" for h in heads)
         + f"<td>{html.escape(_verdict(table.loc[year, heads[0]], table.loc[year, heads[1]]))}</td></tr>"
         for year in table.index)
-    used = ", ".join(f"{html.escape(k)} × {v:g}" for k, v in weights.items()) or "all weights 1"
+    used = ", ".join(f"{html.escape(MEASURES[k])} × {v:g}" for k, v in weights.items()) or "all weights 1"
     return (f"<table class='ri-data-table'><caption>Combined dependence scores (0–1); weights: {used}</caption>"
             f"<thead><tr><th>Year</th>" + "".join(f"<th>{html.escape(h)}</th>" for h in heads)
             + "<th>Reading</th></tr></thead><tbody>" + body + "</tbody></table>")
@@ -331,16 +328,14 @@ def _verdict(iran_needs: float, russia_needs: float) -> str:
 
 
 def dependence_explorer(indicators: pd.DataFrame):
-    """An ipywidgets explorer: one weight slider per indicator above the table of scores."""
+    """An ipywidgets explorer: one weight slider per measure above the table of scores."""
     import ipywidgets as widgets
 
     from ..widgets import explorer
 
-    rows = scaled_indicators(indicators)
-    labels = dict(zip(rows["indicator"], rows["label"]))
-    controls = {i: widgets.FloatSlider(value=1.0, min=0, max=3, step=0.5, description=labels[i][:28],
+    controls = {m: widgets.FloatSlider(value=1.0, min=0, max=3, step=0.5, description=MEASURES[m][:28],
                                        style={"description_width": "initial"})
-                for i in indicator_names(indicators)}
+                for m in measure_names(indicators)}
     return explorer(controls, render=lambda **w: dependence_table_html(indicators, **w),
                     title="Balance of dependence: set your own weights")
 
