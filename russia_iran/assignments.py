@@ -57,6 +57,7 @@ from pathlib import Path
 
 import yaml
 
+from . import answer_keys
 from .paths import ROOT
 
 MASTERS_DIR = ROOT / "exercises" / "masters"
@@ -275,6 +276,18 @@ def title_first(nb: dict) -> dict:
     return nb
 
 
+def any_file_name(nb: dict, assignment: str) -> dict:
+    """otter's set-up cell names the notebook file; ask russia_iran.student to find it instead."""
+    for cell in nb.get("cells", []):
+        text = _source(cell)
+        if cell.get("cell_type") == "code" and text.startswith("# Initialize Otter"):
+            cell["source"] = text.replace(
+                f'otter.Notebook("{assignment}.ipynb")',
+                f'otter.Notebook(find_notebook("{assignment}"))').replace(
+                "import otter\n", "import otter\nfrom russia_iran.student import find_notebook\n")
+    return nb
+
+
 def stable_cell_ids(nb: dict) -> dict:
     """Replace every cell id with one derived from the cell's type and source (unique within nb)."""
     seen: dict[str, int] = {}
@@ -429,7 +442,7 @@ def assign(master: Path, out_dir: Path, *, run_tests: bool = True,
         raise AssignError(f"otter assign on {master.name} did not write the expected files in {out_dir}")
 
     nb = json.loads(student.read_text(encoding="utf-8"))
-    _write_notebook(stable_cell_ids(title_first(nb)), student)
+    _write_notebook(stable_cell_ids(any_file_name(title_first(nb), master.stem)), student)
     stable_zip = out_dir / "autograder" / f"{master.stem}-autograder.zip"
     repack_zip(zips[-1], stable_zip)
     for z in zips:
@@ -472,6 +485,7 @@ def build_all(masters_dir: Path = MASTERS_DIR, student_dir: Path = STUDENT_DIR,
     Path(autograder_dir).mkdir(parents=True, exist_ok=True)
     for master in masters:
         with tempfile.TemporaryDirectory(prefix=f"assign-{master.stem}-") as tmp:
+            write_answer_keys(master)  # before otter runs the public checks against the solutions
             res = assign(master, Path(tmp) / "dist", run_tests=run_tests)
             student_out = Path(student_dir) / master.name
             zip_out = Path(autograder_dir) / f"{master.stem}-autograder.zip"
@@ -482,6 +496,32 @@ def build_all(masters_dir: Path = MASTERS_DIR, student_dir: Path = STUDENT_DIR,
                                         autograder_zip=zip_out, assignment_name=res.assignment_name,
                                         questions=res.questions, log=res.log))
     return results
+
+
+def answer_names(master: Path) -> list[str]:
+    """The answers whose public checks compare against a key (their ``check_answer`` calls)."""
+    cells = json.loads(Path(master).read_text(encoding="utf-8")).get("cells", [])
+    text = "\n".join(_source(cell) for cell in cells)
+    return list(dict.fromkeys(re.findall(r'check_answer\("[^"]+", "(\w+)"', text)))
+
+
+def write_answer_keys(master: Path) -> Path:
+    """Run the master's solutions and write the salted digests its public checks compare against."""
+    path = answer_keys.KEYS_DIR / f"{master.stem}.json"
+    content = answer_keys.keys_file(master.stem, master, answer_names(master))
+    path.parent.mkdir(exist_ok=True)
+    _atomic_write(path, (json.dumps(content, indent=1, sort_keys=True) + "\n").encode())
+    return path
+
+
+def keys_are_stale(master: Path) -> bool:
+    """True if the committed answer keys differ from those the master's solutions give now."""
+    path = answer_keys.KEYS_DIR / f"{master.stem}.json"
+    try:
+        committed = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    return committed != answer_keys.keys_file(master.stem, master, answer_names(master))
 
 
 def is_stale(master: Path, committed_student: Path) -> bool:
@@ -524,9 +564,10 @@ def main(argv: list[str] | None = None) -> int:
                                  run_tests=not args.no_run_tests):
                 print(f"{res.master.name}: {res.student_notebook} and {res.autograder_zip}")
             return 0
-        stale = [m for m in masters if is_stale(m, args.students / m.name)]
+        stale = [m for m in masters if is_stale(m, args.students / m.name) or keys_are_stale(m)]
         for m in stale:
-            print(f"out of date: {args.students / m.name} (run: python -m russia_iran.assignments build)")
+            print(f"out of date: {args.students / m.name} or its answer keys "
+                  "(run: python -m russia_iran.assignments build)")
         return 1 if stale else 0
     except AssignError as e:
         print(f"error: {e}", file=sys.stderr)

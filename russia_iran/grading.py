@@ -701,8 +701,9 @@ def precheck(data: bytes, info: AssignmentInfo, max_size: int) -> tuple[str | No
     nb["metadata"] = metadata
     # otter's init cell, otter.Notebook("<name>.ipynb"), reads the notebook under the name it was
     # distributed with, even while grading: give the copy that name, whatever the student called it
-    m = re.search(r"""otter\.Notebook\(\s*["']([\w.\- ]{1,100}\.ipynb)["']""", code)
-    copy_name = m.group(1) if m and not m.group(1).startswith(".") else "submission.ipynb"
+    # (find_notebook("<name>") stands for "<name>.ipynb")
+    m = re.search(r"""otter\.Notebook\(\s*(?:find_notebook\(\s*)?["']([\w.\- ]{1,100}?)(\.ipynb)?["']""", code)
+    copy_name = f"{m.group(1)}.ipynb" if m and not m.group(1).startswith(".") else "submission.ipynb"
     return None, json.dumps(nb, ensure_ascii=False).encode("utf-8"), notes, copy_name
 
 
