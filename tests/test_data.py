@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import frictionless
 import pandas as pd
 import pytest
 
 import russia_iran
 from russia_iran import data
+from russia_iran.paths import ROOT
 from russia_iran.sources import SOURCE_KINDS, bibliography
 
 
@@ -75,9 +78,40 @@ def test_corrected_facts_stay_corrected():
     nuclear = russia_iran.load("nuclear").set_index("id")
     assert nuclear.loc["bushehr-1-2011-grid-connection", "date"].year == 2011
     caspian = russia_iran.load("agreements").set_index("id").loc["caspian-convention-2018", "note"]
-    assert "only one" in caspian and "Iran had not ratified as of" not in caspian
+    assert "all but Iran had ratified" in caspian and "Turkmenistan ratified" in caspian
     rasht = events.loc["2023-05-17-rasht-astara-agreement", "note"]
     assert "could not be sourced" not in rasht
+
+
+# Errors found when the encyclopedia citations were replaced (issue 14).
+def test_facts_checked_against_better_sources_stay_corrected():
+    events = russia_iran.load("events").set_index("id")
+    tudeh = events.loc["1983-tudeh-crackdown"]
+    assert tudeh["date"] == pd.Timestamp("1983-05-04") and "18 Soviet diplomats" in tudeh["summary"]
+    assert events.loc["1881-akhal-treaty", "date"] == pd.Timestamp("1881-12-21")
+    assert events.loc["1945-azerbaijan-peoples-government", "date"] == pd.Timestamp("1945-12-12")
+    agreements = russia_iran.load("agreements").set_index("id")
+    assert agreements.loc["russia-dprk-2024", "signed"] == pd.Timestamp("2024-06-19")
+    assert "Shirvan" not in events.loc["1723-treaty-st-petersburg", "summary"]
+
+
+ENCYCLOPEDIA_HOSTS = ("wikipedia", "dbpedia", "wikimili", "fandom.com", "absoluteastronomy",
+                      "liquisearch", "wikizero", "classicistranieri", "wikiwand")
+
+
+def test_history_rows_and_chapters_cite_no_wikipedia_copies():
+    bib = bibliography()
+    def encyclopedic(key):
+        url = str(bib[key].fields.get("url", "")) if key in bib else ""
+        return any(host in url for host in ENCYCLOPEDIA_HOSTS)
+    for name in ("events", "agreements"):
+        for row in russia_iran.load(name).itertuples():
+            bad = [k for k in str(row.sources).split(";") if encyclopedic(k)]
+            assert not bad, (name, row.id, bad)
+    for chapter in (ROOT / "chapters").glob("*.md"):
+        cited = set(re.findall(r"\{cite:[pt]\}`([^`]+)`", chapter.read_text(encoding="utf-8")))
+        keys = {k.strip() for group in cited for k in group.split(",")}
+        assert not [k for k in keys if encyclopedic(k)], chapter.name
 
 
 def test_trade_keeps_disagreeing_sources_side_by_side():
