@@ -33,6 +33,7 @@ from sphinx.errors import ExtensionError
 
 from . import bibstyle, edition
 from .paths import ROOT
+from .quiz import QuizDirective
 from .stylesheets import Bundles, StylesheetError
 
 NODE_MODULES = ROOT / "node_modules"
@@ -424,6 +425,7 @@ def edition_banner(app: Sphinx, pagename: str, templatename, context, doctree) -
 
 def setup(app: Sphinx) -> dict:
     bibstyle.register()
+    app.add_directive("quiz", QuizDirective)
     app.connect("config-inited", edition_substitutions)
     app.connect("html-page-context", edition_banner)
     app.connect("builder-inited", load_bibliography_cache)

@@ -88,3 +88,43 @@ def test_claims_explorer_responds_without_a_kernel(site, browser):
     page.wait_for_function(f"() => ({symbols})() !== {before}", timeout=10000)
     assert page.evaluate(symbols) > 0, "the chosen claim drew no report"
     page.close()
+
+
+def _answer(form, question, answer) -> str:
+    """Give ``answer`` to one quiz question on the page, press Check, return the feedback."""
+    if question["kind"] == "choice":
+        form.locator(f"input[value='{answer}']").check()
+    elif question["kind"] == "number":
+        form.locator("input").fill(str(answer))
+    else:
+        for position, item in enumerate(answer, 1):
+            form.locator(f"select[data-item='{item}']").select_option(str(position))
+    old = form.locator(".ri-quiz-feedback").text_content()
+    form.locator("button").press("Enter")  # by keyboard
+    form.page.wait_for_function("([f, old]) => f.textContent && f.textContent !== old",
+                                arg=[form.locator(".ri-quiz-feedback").element_handle(), old], timeout=5000)
+    return form.locator(".ri-quiz-feedback").text_content()
+
+
+def test_every_self_check_answers_back_offline(site, browser):
+    from russia_iran import quiz
+
+    for chapter in sorted(p.stem for p in (HTML / "chapters").glob("0*.html")):
+        page = offline_page(browser, f"{site}/chapters/{chapter}.html")
+        questions = quiz.load(chapter)["questions"]
+        forms = page.locator(".ri-quiz-question")
+        assert forms.count() == len(questions), chapter
+        for i, q in enumerate(questions):
+            form = forms.nth(i)
+            if q["kind"] == "number":
+                assert _answer(form, q, "twelve").startswith("Type a number")  # bad input: a message
+                wrong = q["answer"] + 5
+            elif q["kind"] == "choice":
+                wrong = next(o["id"] for o in q["options"] if o["id"] != q["answer"])
+            else:
+                wrong = list(reversed(q["answer"]))
+            assert _answer(form, q, wrong).startswith("Not yet."), (chapter, q["id"])
+            assert form.get_attribute("data-state") == "not-yet"
+            assert _answer(form, q, q["answer"]).startswith("Right."), (chapter, q["id"])
+            assert form.get_attribute("data-state") == "right"
+        page.close()
