@@ -505,10 +505,14 @@ def answer_names(master: Path) -> list[str]:
     return list(dict.fromkeys(re.findall(r'check_answer\("[^"]+", "(\w+)"', text)))
 
 
-def write_answer_keys(master: Path) -> Path:
-    """Run the master's solutions and write the salted digests its public checks compare against."""
+def write_answer_keys(master: Path) -> Path | None:
+    """Run the master's solutions and write the salted digests its public checks compare against
+    (nothing for a master whose checks compare no value)."""
+    names = answer_names(master)
+    if not names:
+        return None
     path = answer_keys.KEYS_DIR / f"{master.stem}.json"
-    content = answer_keys.keys_file(master.stem, master, answer_names(master))
+    content = answer_keys.keys_file(master.stem, master, names)
     path.parent.mkdir(exist_ok=True)
     _atomic_write(path, (json.dumps(content, indent=1, sort_keys=True) + "\n").encode())
     return path
@@ -516,12 +520,15 @@ def write_answer_keys(master: Path) -> Path:
 
 def keys_are_stale(master: Path) -> bool:
     """True if the committed answer keys differ from those the master's solutions give now."""
+    names = answer_names(master)
     path = answer_keys.KEYS_DIR / f"{master.stem}.json"
+    if not names:
+        return False
     try:
         committed = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return True
-    return committed != answer_keys.keys_file(master.stem, master, answer_names(master))
+    return committed != answer_keys.keys_file(master.stem, master, names)
 
 
 def is_stale(master: Path, committed_student: Path) -> bool:

@@ -32,6 +32,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
 from . import bibstyle, edition
+from .assessment import AssessmentMapDirective
 from .paths import ROOT
 from .quiz import QuizDirective
 from .stylesheets import Bundles, StylesheetError
@@ -310,6 +311,16 @@ def localise_build(app: Sphinx, exception: Exception | None) -> None:
         raise ExtensionError(str(problem)) from None
 
 
+def build_student_pack(app: Sphinx) -> None:
+    """The zip the exercise pages and the guide link (russia_iran/student_pack.py); a leak fails the build."""
+    from . import student_pack
+
+    pack = student_pack.build()
+    problems = student_pack.leaks(pack)
+    if problems:
+        raise ExtensionError("the student pack would leak: " + "; ".join(problems[:5]))
+
+
 def write_dataset_pages(app: Sphinx) -> None:
     """Describe the data sets from datapackage.json; a bad row fails the build here, clearly.
     Skipped when neither the inputs nor the page changed since it was last written
@@ -426,6 +437,7 @@ def edition_banner(app: Sphinx, pagename: str, templatename, context, doctree) -
 def setup(app: Sphinx) -> dict:
     bibstyle.register()
     app.add_directive("quiz", QuizDirective)
+    app.add_directive("assessment-map", AssessmentMapDirective)
     app.connect("config-inited", edition_substitutions)
     app.connect("html-page-context", edition_banner)
     app.connect("builder-inited", load_bibliography_cache)
@@ -436,6 +448,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", notebooks_to_rerun)
     app.connect("env-get-outdated", copy_changed_static_files)
     app.connect("builder-inited", write_dataset_pages)
+    app.connect("builder-inited", build_student_pack)
     # Last: the theme and other extensions write stylesheets at build-finished
     # too (pydata-sphinx-theme replaces pygments.css with its light and dark
     # version), and the bundle must hold the files as they end up.
