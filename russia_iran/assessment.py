@@ -56,7 +56,7 @@ def chapter_objectives(chapter: str) -> list[str]:
     """The learning objectives of a chapter, as its "Learning objectives" list states them."""
     text = (CHAPTERS_DIR / f"{chapter}.md").read_text(encoding="utf-8")
     block = text.split("## Learning objectives", 1)[1].split("\n## ", 1)[0]
-    return [re.sub(r"\{numref\}`[^`]*`", "a figure", line.split(". ", 1)[1])
+    return [re.sub(r"\*\*(.+?)\*\*", r"\1", re.sub(r"\{numref\}`[^`]*`", "a figure", line.split(". ", 1)[1]))
             for line in block.splitlines() if re.match(r"\d+\. ", line)]
 
 
@@ -81,7 +81,7 @@ def map_html(masters_dir: Path = MASTERS_DIR) -> str:
     for m in masters:
         s = summary(m)
         rows.append("<tr>" + "".join(_cell(t) for t in (
-            m.stem.replace("_", " "), str(s["questions"]), f"{s['auto_points']:g}",
+            f"Assignment {int(m.stem[:2])}", str(s["questions"]), f"{s['auto_points']:g}",
             f"{s['auto_points'] - s['methods_points']:g} ({1 - s['methods_share']:.0%})",
             f"{s['methods_points']:g} ({s['methods_share']:.0%})", f"{s['hand_points']:g}")) + "</tr>")
     points = ("<table class='ri-data-table'><caption>Points of each assignment by strand</caption><thead><tr>"
