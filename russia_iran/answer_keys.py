@@ -84,8 +84,11 @@ def check_answer(assignment: str, name: str, value) -> None:
     if key is None:
         raise AssertionError(f"no answer key for {name} in {assignment}")
     salt = keys["salt"]
-    if digest(salt, name, value) == key["digest"]:
+    given = digest(salt, name, value)
+    if given == key["digest"]:
         return
+    if given in key.get("wrong", {}):
+        raise AssertionError(f"{name} is {NOT_YET}: {key['wrong'][given]}")
     if isinstance(value, pd.DataFrame) and "columns" in key:
         if len(value) != key["rows"]:
             raise AssertionError(f"{name} is {NOT_YET}: it has {len(value)} rows, and the expected table "
@@ -102,8 +105,8 @@ def check_answer(assignment: str, name: str, value) -> None:
 # ---------------------------------------------------------------- writing the keys from a master
 
 _RUN_SOLUTIONS = r"""
-import json, sys
-from russia_iran.answer_keys import key_for
+import json, re, sys
+from russia_iran.answer_keys import digest, key_for
 master, salt, names = sys.argv[1], sys.argv[2], sys.argv[3:]
 cells = json.load(open(master, encoding="utf-8"))["cells"]
 space = {}
@@ -111,7 +114,14 @@ for cell in cells:
     text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
     if cell["cell_type"] == "code" and not text.lstrip().startswith('\"\"\" # BEGIN TEST CONFIG'):
         exec(compile(text, master, "exec"), space)
-print(json.dumps({n: key_for(salt, n, space[n]) for n in names}))
+keys = {n: key_for(salt, n, space[n]) for n in names}
+# "# KNOWN WRONG name: expression :: hint" lines, inside a solution block, name a likely mistake.
+for cell in cells:
+    text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    for name, expression, hint in re.findall(r"# KNOWN WRONG (\w+): (.+?) :: (.+)", text):
+        wrong = eval(expression, space)
+        keys[name].setdefault("wrong", {})[digest(salt, name, wrong)] = hint
+print(json.dumps(keys))
 """
 
 

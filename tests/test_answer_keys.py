@@ -127,3 +127,13 @@ def test_every_public_check_passes_the_solution_and_fails_wrong_values(master):
 @pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.stem)
 def test_answer_keys_match_the_masters_and_the_data(master):
     assert not keys_are_stale(master), f"run: python -m russia_iran.assignments build ({master.name})"
+
+
+def test_a_known_mistake_gets_its_own_hint():
+    """Assignment 2 names counting the preliminary rows as a likely mistake."""
+    space, checks = _run_master(MASTERS_DIR / "02_rapprochement.ipynb")
+    trade = space["trade"]
+    with_preliminary = len(trade[(trade["measure"] == "turnover") & (trade["year"] == 2022)])
+    assert with_preliminary != space["n_2022"]
+    with pytest.raises(AssertionError, match="preliminary"):
+        checks["n_2022"](with_preliminary)
