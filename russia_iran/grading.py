@@ -3,6 +3,7 @@
     python -m russia_iran.grading SUBMISSIONS_DIR --assignment NAME
         [--autograder ZIP] [--master NOTEBOOK] [--out GRADEBOOK.csv]
         [--timeout SECONDS] [--jobs 2] [--recursive] [--retry-errors]
+        [--roster CLASS.csv [--match REGEX] [--title "Assignment 1"]]
 
 Every ``*.ipynb`` in SUBMISSIONS_DIR gets one row in a CSV gradebook: file, sha256,
 status (ok / error), a reason in plain words, the points of each automatically graded
@@ -1143,6 +1144,11 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help=f"larger files are not graded (default {DEFAULT_MAX_SIZE_MB})")
     parser.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB,
                         help=f"address-space limit per grading process (default {DEFAULT_MEMORY_MB}; 0 = none)")
+    parser.add_argument("--roster", type=Path, metavar="CSV",
+                        help="class list (student_id, name, email): also write Canvas and Moodle exports")
+    parser.add_argument("--match", metavar="REGEX",
+                        help="with --roster: a regular expression whose group named student finds the id in a file name")
+    parser.add_argument("--title", help="with --roster: the assignment's name in the course site (default: NAME)")
     args = parser.parse_args(argv)
     if args.timeout <= 0:
         parser.error("--timeout must be positive")
@@ -1175,9 +1181,19 @@ def _run(args: argparse.Namespace) -> int:
     gradebook.lock()
     try:
         gradebook.load()
-        return _grade_folder(args, info, folder, out, logs, gradebook)
+        status = _grade_folder(args, info, folder, out, logs, gradebook)
     finally:
         gradebook.unlock()
+    if args.roster and out.exists():
+        from . import lms
+
+        try:
+            result, canvas, moodle = lms.export(out, args.roster, args.title or args.assignment, args.match)
+        except lms.ExportError as e:
+            raise GradingSetupError(str(e)) from None
+        _say(lms.report(result))
+        _say(f"course-site exports: {canvas} (Canvas) and {moodle} (Moodle)")
+    return status
 
 
 def _grade_folder(args, info: AssignmentInfo, folder: Path, out: Path, logs: Path, gradebook: Gradebook) -> int:

@@ -612,3 +612,22 @@ def test_ctrl_c_leaves_a_valid_gradebook(world_readable_dir, built, student_nb, 
     time.sleep(0.5)
     if os.geteuid() == 0:
         assert grading_uid_processes() == []
+
+
+def test_a_roster_gives_course_site_exports(world_readable_dir, zip_path, tmp_path, capsys):
+    (world_readable_dir / "s101_essay.ipynb").write_bytes(b"")
+    (world_readable_dir / "unknown.ipynb").write_text("[1, 2]")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id,name,email\ns101,One,one@x.example\ns102,Two,two@x.example\n", encoding="utf-8")
+    out = tmp_path / "g.csv"
+    assert grading.main([str(world_readable_dir), "--assignment", "fixture", "--autograder", str(zip_path),
+                         "--master", str(FIXTURE_MASTER), "--out", str(out), "--roster", str(roster),
+                         "--title", "Assignment 1"]) == 0
+    said = capsys.readouterr().out
+    assert "files matching no student (1): unknown.ipynb" in said and "students with no submission (1): s102" in said
+    assert (tmp_path / "g-canvas.csv").exists() and (tmp_path / "g-moodle.csv").exists()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("who\nx\n", encoding="utf-8")
+    assert grading.main([str(world_readable_dir), "--assignment", "fixture", "--autograder", str(zip_path),
+                         "--master", str(FIXTURE_MASTER), "--out", str(out), "--roster", str(bad)]) == 1
+    assert "student_id" in capsys.readouterr().err
