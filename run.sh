@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # One entry point for the module: set-up, book, tests, notebooks and grading.
 #
-#   ./run.sh build                 set up (first time), then build the student edition
+#   ./run.sh build                 set up (first time), then build the student edition and its
+#                                  take-away editions (PDFs, chapter notebooks with outputs)
+#   ./run.sh pdf                   remake only the take-away editions from the built book
 #   ./run.sh test                  set up, then run the whole test suite (builds the book)
 #   ./run.sh instructor            build the instructor edition (solutions, rubrics)
 #   ./run.sh grade SUBMISSIONS/ --assignment NAME [--out gradebook.csv]
@@ -18,6 +20,8 @@ VENV=.venv
 PY="$VENV/bin/python"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 
 fingerprint() { cat "$@" | sha256sum | cut -d' ' -f1; }
 
@@ -68,8 +72,16 @@ shift || true
 case "$command" in
   build)
     setup
+    setup_browser
     book
+    say "Printing the PDFs and writing the chapter notebooks"
+    "$PY" -m russia_iran.takeaway
     say "The book is in _build/html; open _build/html/index.html in a browser."
+    ;;
+  pdf)
+    setup
+    setup_browser
+    "$PY" -m russia_iran.takeaway
     ;;
   test)
     setup
@@ -94,11 +106,11 @@ case "$command" in
     "$PY" benchmarks/run.py "$@"
     ;;
   help|-h|--help)
-    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+    usage
     ;;
   *)
     echo "Unknown command: $command" >&2
-    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
+    usage >&2
     exit 2
     ;;
 esac

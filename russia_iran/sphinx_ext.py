@@ -311,6 +311,27 @@ def localise_build(app: Sphinx, exception: Exception | None) -> None:
         raise ExtensionError(str(problem)) from None
 
 
+def take_away_buttons(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Add the take-away editions (russia_iran/takeaway.py writes them after the build) to the
+    theme's download menu: the book's PDF on every page, a chapter's PDF and executed notebook
+    on its own page."""
+    from .takeaway import BOOK
+
+    group = next((b for b in context.get("header_buttons", []) if b.get("label") == "download-buttons"), None)
+    if group is None:
+        return
+    pathto = context["pathto"]
+    items = []
+    if pagename.startswith("chapters/"):
+        chapter = pagename.split("/", 1)[1]
+        items += [("pdf/" + chapter + ".pdf", "chapter PDF", "fas fa-file-pdf", "Download this chapter as PDF"),
+                  ("notebooks/" + chapter + ".ipynb", "chapter .ipynb with outputs", "fas fa-book",
+                   "Download this chapter as a notebook with its charts")]
+    items.append(("pdf/" + BOOK, "whole book PDF", "fas fa-book-open", "Download the whole book as PDF"))
+    group["buttons"] += [{"type": "link", "url": pathto(url, 1), "text": text, "icon": icon, "tooltip": tip,
+                          "label": "takeaway-" + url.replace("/", "-").replace(".", "-")} for url, text, icon, tip in items]
+
+
 def build_student_pack(app: Sphinx) -> None:
     """The zip the exercise pages and the guide link (russia_iran/student_pack.py); a leak fails the build."""
     from . import student_pack
@@ -449,6 +470,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", copy_changed_static_files)
     app.connect("builder-inited", write_dataset_pages)
     app.connect("builder-inited", build_student_pack)
+    app.connect("html-page-context", take_away_buttons, priority=502)  # after the theme fills its menu (501)
     # Last: the theme and other extensions write stylesheets at build-finished
     # too (pydata-sphinx-theme replaces pygments.css with its light and dark
     # version), and the bundle must hold the files as they end up.

@@ -78,6 +78,23 @@ def wait_until_drawn(page) -> None:
         page.wait_for_function(WIDGETS_DRAWN, timeout=20000)
 
 
+def offline_page(browser, url: str, width: int = 1280):
+    """A page opened at ``width`` px with every request outside 127.0.0.1 refused, its charts drawn."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
+    page.goto(url, wait_until="load")
+    wait_until_drawn(page)
+    return page
+
+
 def pages() -> list[Path]:
     """Every HTML page of the built book (the book's own, not vendored files)."""
     return sorted(p for p in HTML.rglob("*.html") if "_vendor" not in p.parts and "_static" not in p.parts)
+
+
+@pytest.fixture(scope="session")
+def take_away(built_book) -> dict:
+    """The PDFs and chapter notebooks made from the built book (./run.sh build makes them too)."""
+    from russia_iran import takeaway
+
+    return takeaway.build()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import zipfile
 import shutil
 import tempfile
 from pathlib import Path
@@ -17,7 +18,7 @@ MASTERS = sorted(assignments.MASTERS_DIR.glob("*.ipynb"))
 @pytest.fixture(scope="module")
 def graded() -> dict[str, dict[str, dict]]:
     """Each assignment's solution and student notebooks graded in one batch; rows by assignment and file."""
-    results = {}
+    results, zips = {}, {}
     work = Path(tempfile.mkdtemp(prefix="rib-assignments-"))
     try:
         for master in MASTERS:
@@ -28,6 +29,7 @@ def graded() -> dict[str, dict[str, dict]]:
             shutil.copy(made.solutions_notebook, submissions / "solution.ipynb")
             shutil.copy(made.student_notebook, submissions / "untouched.ipynb")
             submissions.chmod(0o755)
+            zips[master.stem] = sorted(zipfile.ZipFile(made.autograder_zip).namelist())
             gradebook = built / "gradebook.csv"
             status = grading.main([str(submissions), "--assignment", master.stem, "--autograder",
                                    str(made.autograder_zip), "--master", str(master), "--out", str(gradebook),
@@ -37,7 +39,7 @@ def graded() -> dict[str, dict[str, dict]]:
                 results[master.stem] = {row["file"]: row for row in csv.DictReader(f)}
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return results
+    return {"rows": results, "zips": zips}
 
 
 def test_there_are_five_assignments_with_enough_questions():
@@ -51,7 +53,7 @@ def test_there_are_five_assignments_with_enough_questions():
 @pytest.mark.slow
 @pytest.mark.parametrize("name", [m.stem for m in MASTERS])
 def test_solutions_score_full_marks_and_untouched_notebooks_zero(graded, name):
-    rows = graded[name]
+    rows = graded["rows"][name]
     solution, untouched = rows["solution.ipynb"], rows["untouched.ipynb"]
     assert solution["status"] == "ok", solution["reason"]
     assert float(solution["total"]) == float(solution["possible"]) > 0, solution
@@ -67,3 +69,18 @@ def test_the_title_comes_before_otters_set_up_cell():
     assert [c["source"][:12] for c in cells] == ["# Assignment", "# Initialize", "## Setting u"]
     already = assignments.title_first(nb)["cells"]
     assert already == cells, "a notebook already in order is left alone"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [m.stem for m in MASTERS])
+def test_autograder_zip_has_the_layout_otter_generates_for_gradescope(graded, name):
+    """The files otter's own generator writes (its template list), at the zip's root, for Gradescope."""
+    from otter.generate import LANGUAGE_BASED_CONFIGURATIONS, OTTER_CONFIG_FILENAME
+
+    names = graded["zips"][name]
+    expected = {Path(t).name for t in LANGUAGE_BASED_CONFIGURATIONS["python"]["templates"]}
+    expected |= {"environment.yml", OTTER_CONFIG_FILENAME}
+    assert expected <= set(names), expected - set(names)
+    auto = [q.name for q in assignments.read_master(assignments.MASTERS_DIR / f"{name}.ipynb")[1] if not q.manual]
+    assert {f"tests/{q}.py" for q in auto} <= set(names)
+    assert any(n.startswith("files/russia_iran/") for n in names) and "files/data/events.csv" in names

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from conftest import HTML, pages, wait_until_drawn
+from conftest import HTML, offline_page, pages, wait_until_drawn
 
 # Third-party noise that is not an error of the book. Keep this list short and explained.
 ALLOWED_CONSOLE = (
@@ -52,15 +52,6 @@ def test_every_page_renders_offline(site, browser):
         if bad:
             failures[path.relative_to(HTML).as_posix()] = bad
     assert not failures, failures
-
-
-def offline_page(browser, url: str):
-    """A page opened with every request outside 127.0.0.1 refused, its charts drawn."""
-    page = browser.new_page()
-    page.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
-    page.goto(url, wait_until="load")
-    wait_until_drawn(page)
-    return page
 
 
 def test_demonstration_page_is_interactive(site, browser):
