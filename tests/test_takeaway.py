@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
+import unicodedata
 
 import pytest
 from conftest import HTML, offline_page
@@ -15,7 +17,8 @@ CHAPTERS = sorted(p.stem for p in (HTML / "chapters").glob("0*.html"))
 
 
 def words(text: str) -> str:
-    return re.sub(r"\s+", "", text).lower()
+    """Text compared without spaces, case or typographic ligatures (a PDF's "ﬂ" is "fl")."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
 
 
 def chart_titles(chapter: str) -> list[str]:
@@ -25,8 +28,8 @@ def chart_titles(chapter: str) -> list[str]:
             if "image/svg+xml" in o.get("data", {})]
     titles = []
     for svg in (s if isinstance(s, str) else "".join(s) for s in svgs):
-        title = re.search(r'class="role-title-text"[^>]*>(.*?)</text>', svg, re.S)
-        titles.append(re.sub(r"<[^>]+>", "", title.group(1)) if title else "")
+        title = re.search(r'aria-roledescription="title" aria-label="Title text \'(.*?)\'" pointer-events', svg)
+        titles.append(html.unescape(title.group(1)) if title else "")
     return titles
 
 
