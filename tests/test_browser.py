@@ -119,3 +119,27 @@ def test_every_self_check_answers_back_offline(site, browser):
             assert _answer(form, q, q["answer"]).startswith("Right."), (chapter, q["id"])
             assert form.get_attribute("data-state") == "right"
         page.close()
+
+
+def test_every_explorer_responds_without_a_kernel(site, browser):
+    """Each control of each explorer in the book changes what the explorer shows, offline."""
+    found = 0
+    for path in pages():
+        text = path.read_text(encoding="utf-8")
+        if "ri-static-explorer" not in text:
+            continue
+        page = offline_page(browser, f"{site}/{path.relative_to(HTML).as_posix()}")
+        for box in page.locator(".ri-static-explorer").all():
+            found += 1
+            for control in box.locator("[data-control]").all():
+                before = box.locator("[data-state]:not([hidden])").get_attribute("data-state")
+                if control.get_attribute("type") == "checkbox":
+                    control.click()
+                else:
+                    values = control.locator("option").evaluate_all("os => os.map(o => o.value)")
+                    control.select_option([v for v in values if v != control.input_value()][0])
+                after = box.locator("[data-state]:not([hidden])")
+                assert after.count() == 1, path.name
+                assert after.get_attribute("data-state") != before, (path.name, before)
+        page.close()
+    assert found >= 4

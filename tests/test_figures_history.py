@@ -169,8 +169,8 @@ def test_era_summary_reflects_the_era_chosen(history_events):
 
 def test_era_explorer_shows_the_default_era(history_events):
     box = history.era_explorer(history_events)
-    result = box.children[-1].value
+    result = box.widget.children[-1].value
     assert "1800–1829" in result
-    picker = box.children[1].children[0]
+    picker = box.widget.children[1].children[0]
     picker.value = "1941–1953"
-    assert "1941–1953" in box.children[-1].value
+    assert "1941–1953" in box.widget.children[-1].value

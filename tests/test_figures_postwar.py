@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import pytest
 
@@ -166,22 +164,6 @@ def test_dependence_chart_has_one_slider_per_measure(data):
     assert any("w_un_votes" in c for c in calcs)
     rows = plotted(spec)
     assert sorted(rows["year"].unique()) == [2021, 2023, 2025]
-
-
-def test_dependence_table_reflects_weights(data):
-    ind = data["dependence_indicators"]
-    default = fig.dependence_table_html(ind)
-    assert "<table" in default and "2025" in default and "all weights 1" in default
-    changed = fig.dependence_table_html(ind, trade_share=1, arms_records=0, un_votes=0)
-    assert changed != default
-    assert html.escape(f"{fig.MEASURES['trade_share']} × 1") in changed
-    with pytest.raises(KeyError):
-        fig.dependence_table_html(ind, no_such_measure=1)
-
-
-def test_explorer_builds(data):
-    box = fig.dependence_explorer(data["dependence_indicators"])
-    assert "Combined dependence scores" in box.children[-1].value
 
 
 def test_cover_reads_each_vote_against_the_partners_position():

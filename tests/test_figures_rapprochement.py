@@ -223,9 +223,9 @@ def test_explorer_options(trade):
 
 def test_trade_explorer_widget_shows_default_year(trade):
     box = fig.trade_explorer(trade)
-    result = box.children[-1]
+    result = box.widget.children[-1]
     assert "Russia–Iran trade in 2022" in result.value
-    year, basis = box.children[1].children
+    year, basis = box.widget.children[1].children
     year.value = 2021
     basis.value = "Russian customs"
     assert "Russia–Iran trade in 2021" in result.value and "4.04" in result.value

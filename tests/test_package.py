@@ -127,7 +127,7 @@ def test_explorer_renders_defaults_and_reports_problems():
         return f"<b>{n * 2}</b>"
 
     box = explorer({"n": number}, render, title="Double")
-    result = box.children[-1]
+    result = box.widget.children[-1]
     assert result.value == "<b>6</b>"
     number.value = 0
     assert "No data for zero." in result.value
@@ -157,3 +157,25 @@ def test_run_sh_refuses_an_unknown_command():
     assert result.returncode == 2
     assert "Unknown command: bogus" in result.stderr
     assert subprocess.run(["bash", str(ROOT / "run.sh"), "help"], capture_output=True, timeout=60).returncode == 0
+
+
+def test_explorer_writes_every_state_for_the_book_and_shows_the_current_one():
+    import ipywidgets as widgets
+
+    era = widgets.Dropdown(options=[("Early", 1), ("Late", 2)], value=2, description="Era")
+    unread = widgets.Checkbox(value=False, description="Include unread")
+
+    def render(era, unread):
+        if era == 1 and unread:
+            raise ValueError("Nothing for that choice.")
+        return f"<b>{era}-{unread}</b>"
+
+    box = explorer({"era": era, "unread": unread}, render, title="Demo")
+    page = box.static_html()
+    assert page.count("data-state=") == 4
+    assert '<div data-state="1,0"><b>2-False</b></div>' in page  # the current state, not hidden
+    assert '<div data-state="0,0" hidden><b>1-False</b></div>' in page
+    assert "Nothing for that choice." in page and "role='alert'" in page
+    assert '<option value="1" selected>Late</option>' in page and 'type="checkbox" data-control="1">' in page
+    bundle = box._repr_mimebundle_()
+    assert bundle["text/html"] == page and "application/vnd.jupyter.widget-view+json" in bundle

@@ -44,9 +44,6 @@ AXE_ALLOWED = [
     # docutils writes the bibliography as role="list" of role="doc-biblioentry"
     # items (a deprecated DPUB role axe does not count as a list item).
     ("aria-required-children", ".citation-list"),
-    # ipywidgets' range sliders draw noUiSlider handles (role="slider") with no
-    # name; the widget's visible description is not tied to them by ipywidgets.
-    ("aria-input-field-name", ".widget-slider .noUi-handle"),
 ]
 BLOCKING = ("critical", "serious")
 

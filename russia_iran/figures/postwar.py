@@ -11,7 +11,6 @@ the file against the data it claims to summarise.
 
 from __future__ import annotations
 
-import html
 import re
 
 import altair as alt
@@ -300,44 +299,6 @@ def dependence_chart(indicators: pd.DataFrame) -> alt.TopLevelMixin:
                      "scaled by its largest value over both sides and all years. One slider per measure sets "
                      "its weight; the scores are recomputed in the page."),
     )
-
-
-def dependence_table_html(indicators: pd.DataFrame, **weights: float) -> str:
-    """HTML table of the combined scores for the weights given (measure id → weight)."""
-    unknown = set(weights) - set(measure_names(indicators))
-    if unknown:
-        raise KeyError(f"unknown measure(s): {sorted(unknown)}")
-    scores = dependence_scores(indicators, weights)
-    table = scores.pivot(index="year", columns="direction_label", values="score")
-    heads = list(DIRECTIONS.values())
-    body = "".join(
-        f"<tr><td>{year}</td>" + "".join(f"<td>{table.loc[year, h]:.2f}</td>" for h in heads)
-        + f"<td>{html.escape(_verdict(table.loc[year, heads[0]], table.loc[year, heads[1]]))}</td></tr>"
-        for year in table.index)
-    used = ", ".join(f"{html.escape(MEASURES[k])} × {v:g}" for k, v in weights.items()) or "all weights 1"
-    return (f"<table class='ri-data-table'><caption>Combined dependence scores (0–1); weights: {used}</caption>"
-            f"<thead><tr><th>Year</th>" + "".join(f"<th>{html.escape(h)}</th>" for h in heads)
-            + "<th>Reading</th></tr></thead><tbody>" + body + "</tbody></table>")
-
-
-def _verdict(iran_needs: float, russia_needs: float) -> str:
-    gap = iran_needs - russia_needs
-    if abs(gap) < 0.1:
-        return "about even"
-    return "Iran needs Russia more" if gap > 0 else "Russia needs Iran more"
-
-
-def dependence_explorer(indicators: pd.DataFrame):
-    """An ipywidgets explorer: one weight slider per measure above the table of scores."""
-    import ipywidgets as widgets
-
-    from ..widgets import explorer
-
-    controls = {m: widgets.FloatSlider(value=1.0, min=0, max=3, step=0.5, description=MEASURES[m][:28],
-                                       style={"description_width": "initial"})
-                for m in measure_names(indicators)}
-    return explorer(controls, render=lambda **w: dependence_table_html(indicators, **w),
-                    title="Balance of dependence: set your own weights")
 
 
 # ---------------------------------------------------------------- chart 4: cover at the United Nations
