@@ -27,7 +27,7 @@ fingerprint() { cat "$@" | sha256sum | cut -d' ' -f1; }
 
 setup_python() {
   local stamp="$VENV/.installed" want
-  want=$(fingerprint requirements.lock pyproject.toml)
+  want=$(fingerprint requirements.lock pyproject.toml lab-overrides.json)
   if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then return; fi
   command -v python3 >/dev/null || { echo "Python 3.11 or newer is needed (python3 not found)." >&2; exit 1; }
   python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -37,6 +37,9 @@ setup_python() {
   "$PY" -m pip install --quiet --upgrade pip
   "$PY" -m pip install --quiet -r requirements.lock
   "$PY" -m pip install --quiet --no-deps -e .
+  # JupyterLab in this environment opens the MyST chapters as notebooks on a double-click.
+  mkdir -p "$VENV/share/jupyter/lab/settings"
+  cp lab-overrides.json "$VENV/share/jupyter/lab/settings/overrides.json"
   echo "$want" > "$stamp"
 }
 
@@ -98,7 +101,8 @@ case "$command" in
     ;;
   lab)
     setup
-    "$VENV/bin/jupyter" lab "$@"
+    # Open on the first chapter, as a notebook, with the file browser at the module's root.
+    "$VENV/bin/jupyter" lab --ServerApp.root_dir="$PWD" "${@:-chapters/01_history.md}"
     ;;
   benchmark)
     setup

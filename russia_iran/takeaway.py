@@ -10,9 +10,9 @@ gets a title page with the edition's dates, a contents page with page numbers, a
 bibliography last; pypdf merges the parts.
 
 The notebooks are the chapters as the book executed them (from its execution cache). myst-nb
-stores glued outputs under its own ``application/papermill.record/`` types, which JupyterLab does
-not show, so they are given back their plain types, and each chart becomes the SVG chromium drew
-for the book: it reads in JupyterLab, on GitHub or offline; running the notebook redraws the
+stores values glued without display under its own ``application/papermill.record/`` types, which
+JupyterLab does not show, so they are given back their plain types, and each chart becomes the SVG
+chromium drew for the book: it reads in JupyterLab, on GitHub or offline; running the notebook redraws the
 interactive chart. Output: ``_build/html/pdf/`` and ``_build/html/notebooks/``.
 """
 
@@ -199,9 +199,7 @@ def readable_outputs(nb, charts: dict[str, str]):
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            if not any(k.startswith(RECORD) for k in data):
-                continue
-            plain = {k[len(RECORD):]: v for k, v in data.items() if k.startswith(RECORD)}
+            plain = {k[len(RECORD):] if k.startswith(RECORD) else k: v for k, v in data.items()}
             chart = CHART_ID.search(str(plain.get("text/html", "")))
             if chart and charts.get(chart.group(1)):
                 plain = {"image/svg+xml": charts[chart.group(1)], "text/plain": plain.get("text/plain", "")}

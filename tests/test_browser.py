@@ -62,7 +62,10 @@ def test_demonstration_page_is_interactive(site, browser):
     page.keyboard.press("ArrowRight")  # the control is usable from the keyboard
     assert page.locator("details.ri-data").count() >= 2
     assert page.locator("a[download$='.csv']").count() >= 2
-    page.wait_for_selector(".widget-dropdown select", timeout=20000)  # the widget manager loads after the page
+    menu = page.locator(".ri-static-explorer select")  # the explorer answers without a kernel
+    before = page.locator(".ri-static-explorer [data-state]:not([hidden])").inner_text()
+    menu.select_option(index=0)
+    assert page.locator(".ri-static-explorer [data-state]:not([hidden])").inner_text() != before
     page.close()
 
 

@@ -1,0 +1,29 @@
+"""The chapters run as JupyterLab runs them (jupytext, then a kernel) and show every chart of the book."""
+
+from __future__ import annotations
+
+import json
+
+import jupytext
+import pytest
+from conftest import HTML, ROOT
+from nbclient import NotebookClient
+
+CHAPTERS = sorted((ROOT / "chapters").glob("0*.md"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_a_chapter_run_locally_shows_each_chart_of_the_book(chapter, built_book):
+    nb = jupytext.read(chapter)
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(chapter.parent)}}).execute()
+    shown = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+             if 'class="ri-chart"' in str(o.get("data", {}).get("text/html", ""))]
+    in_book = (HTML / "chapters" / f"{chapter.stem}.html").read_text(encoding="utf-8").count('<figure class="ri-chart"')
+    assert len(shown) == in_book > 0
+
+
+def test_jupyterlab_opens_chapters_as_notebooks():
+    settings = ROOT / ".venv" / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    viewers = json.loads(settings.read_text(encoding="utf-8"))["@jupyterlab/docmanager-extension:plugin"]
+    assert viewers["defaultViewers"]["markdown"] == "Jupytext Notebook"
