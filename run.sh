@@ -35,7 +35,8 @@ setup_python() {
   say "Installing the pinned Python packages into $VENV (first run only)"
   [[ -x "$PY" ]] || python3 -m venv "$VENV"
   "$PY" -m pip install --quiet --upgrade pip
-  "$PY" -m pip install --quiet -r requirements.lock
+  # One line per package as it arrives, and any error; pip's own exit status decides (pipefail).
+  "$PY" -m pip install -r requirements.lock 2>&1 | awk '/^(Collecting|Successfully|ERROR)/ { print; fflush() }'
   "$PY" -m pip install --quiet --no-deps -e .
   # JupyterLab in this environment opens the MyST chapters as notebooks on a double-click.
   mkdir -p "$VENV/share/jupyter/lab/settings"
@@ -49,7 +50,7 @@ setup_node() {
   if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then return; fi
   command -v npm >/dev/null || { echo "Node.js with npm is needed to serve the charts' JavaScript (npm not found)." >&2; exit 1; }
   say "Installing the pinned JavaScript packages into node_modules (first run only)"
-  npm ci --no-audit --no-fund --loglevel=error
+  npm ci --no-audit --no-fund
   echo "$want" > "$stamp"
 }
 
@@ -64,10 +65,34 @@ setup_browser() {
   fi
 }
 
-setup() { setup_python; setup_node; }
+# Everything a first run needs, checked before anything is installed.
+preflight() {
+  local missing=()
+  command -v python3 >/dev/null && python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+    || missing+=("Python 3.11 or newer (python3)")
+  command -v npm >/dev/null || missing+=("Node.js with npm")
+  local free_mb
+  free_mb=$(df -Pm . | awk 'NR == 2 { print $4 }')
+  (( free_mb >= 3000 )) || missing+=("3 GB of free disk space here (${free_mb} MB free)")
+  if (( ${#missing[@]} )); then
+    printf 'Before the first run this machine needs:\n' >&2
+    printf '  - %s\n' "${missing[@]}" >&2
+    exit 1
+  fi
+}
 
+setup() {
+  [[ -f "$VENV/.installed" && -f node_modules/.installed ]] || preflight
+  setup_python
+  setup_node
+}
+
+# Sphinx's status lines, configuration dumps and the kernels' transport notices
+# are left out; warnings still fail the build (-W) and are shown.
 book() {
-  "$VENV/bin/jupyter-book" build . -W -n --keep-going "$@"
+  say "Building the book (a few minutes the first time; executed notebooks are cached)"
+  "$VENV/bin/jupyter-book" build . -q -W -n --keep-going "$@" \
+    2> >(grep -v "Kernel is running over TCP without encryption" >&2)
 }
 
 command=${1:-help}

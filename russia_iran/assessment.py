@@ -84,9 +84,10 @@ def map_html(masters_dir: Path = MASTERS_DIR) -> str:
             f"Assignment {int(m.stem[:2])}", str(s["questions"]), f"{s['auto_points']:g}",
             f"{s['auto_points'] - s['methods_points']:g} ({1 - s['methods_share']:.0%})",
             f"{s['methods_points']:g} ({s['methods_share']:.0%})", f"{s['hand_points']:g}")) + "</tr>")
-    points = ("<table class='ri-data-table'><caption>Points of each assignment by strand</caption><thead><tr>"
+    points = ("<div class='ri-table-scroll' role='region' tabindex='0' aria-label='Points by strand'>"
+              "<table class='ri-data-table'><caption>Points of each assignment by strand</caption><thead><tr>"
               "<th>Assignment</th><th>Questions</th><th>Checked automatically</th><th>of which subject</th>"
-              "<th>of which methods</th><th>Graded by hand</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+              "<th>of which methods</th><th>Graded by hand</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>")
     rows = []
     for m in masters:
         qs = questions(m)
@@ -95,9 +96,10 @@ def map_html(masters_dir: Path = MASTERS_DIR) -> str:
             listed = "; ".join(f"q{q['number']} ({'hand' if q['manual'] else 'auto'}, {q['skill']}, "
                                f"{q['strand']})" for q in on) or "none: see the discussion prompts"
             rows.append("<tr>" + _cell(f"{m.stem[:2]}.{k}") + _cell(objective) + _cell(listed) + "</tr>")
-    objectives = ("<table class='ri-data-table'><caption>Each chapter objective and the questions that assess it"
+    objectives = ("<div class='ri-table-scroll' role='region' tabindex='0' aria-label='Objectives and questions'>"
+                  "<table class='ri-data-table'><caption>Each chapter objective and the questions that assess it"
                   "</caption><thead><tr><th>Objective</th><th>Students can…</th><th>Questions</th></tr></thead><tbody>"
-                  + "".join(rows) + "</tbody></table>")
+                  + "".join(rows) + "</tbody></table></div>")
     return points + objectives
 
 

@@ -81,7 +81,8 @@ class Explorer:
             panels.append(f'<div data-state="{",".join(map(str, combo))}"{shown}>{_result(self.render, values)}</div>')
         return (f'<div class="ri-explorer ri-static-explorer"><p><strong>{html.escape(self.title)}</strong></p>'
                 f'<div class="ri-explorer-controls">{"".join(fields)}</div>'
-                f'<div class="ri-explorer-result" aria-live="polite">{"".join(panels)}</div></div>')
+                f'<div class="ri-explorer-result" role="region" tabindex="0" aria-live="polite" '
+                f'aria-label="{html.escape(self.title)}: result">{"".join(panels)}</div></div>')
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = self.widget._repr_mimebundle_() or {}

@@ -97,4 +97,11 @@ def take_away(built_book) -> dict:
     """The PDFs and chapter notebooks made from the built book (./run.sh build makes them too)."""
     from russia_iran import takeaway
 
-    return takeaway.build()
+    # In its own process: playwright's sync API cannot start inside the session's browser fixture.
+    made = subprocess.run([sys.executable, "-m", "russia_iran.takeaway"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=900)
+    if made.returncode != 0:
+        pytest.fail(f"the take-away editions were not made:\n{made.stdout[-2000:]}\n{made.stderr[-2000:]}")
+    chapters = sorted(p.stem for p in (ROOT / "chapters").glob("0*.md"))
+    return {"book": takeaway.OUT / takeaway.BOOK, **{c: takeaway.OUT / f"{c}.pdf" for c in chapters},
+            **{f"{c}.ipynb": takeaway.NOTEBOOKS / f"{c}.ipynb" for c in chapters}}
