@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # One entry point for the module: set-up, book, tests, notebooks and grading.
 #
-#   ./run.sh build                 set up (first time), then build the student edition and its
-#                                  take-away editions (PDFs, chapter notebooks with outputs)
-#   ./run.sh pdf                   remake only the take-away editions from the built book
-#   ./run.sh test                  set up, then run the whole test suite (builds the book)
-#   ./run.sh instructor            build the instructor edition (solutions, rubrics)
+# Needs Python 3.11 or newer, Node.js with npm and 3 GB of free disk; Debian's
+# chromium is installed (apt) for the PDFs and the browser tests if missing.
+#
+#   ./run.sh build        set up (first time), then build the book into _build/html,
+#                         its PDFs into _build/html/pdf and the chapters with their
+#                         outputs into _build/html/notebooks
+#   ./run.sh pdf          remake only the PDFs and chapter notebooks from the built book
+#   ./run.sh test         set up, then run the whole test suite (builds the book)
+#   ./run.sh instructor   build the instructor edition (solutions, rubrics)
+#                         into _build/instructor/_build/html
 #   ./run.sh grade SUBMISSIONS/ --assignment NAME [--out gradebook.csv]
-#   ./run.sh lab                   open the chapters and exercises in JupyterLab
-#   ./run.sh benchmark             measure build time, page weight and time to first chart
+#                         [--roster class.csv --title "Assignment 1"]
+#                         NAME: 01_history 02_rapprochement 03_treaty 04_postwar 05_war2026
+#   ./run.sh lab          open JupyterLab on the chapters (they open as notebooks)
+#   ./run.sh benchmark    measure build time, page weight and time to first chart
 #
 # Set-up installs the pinned Python packages (requirements.lock) into .venv/
 # and the pinned JavaScript (package-lock.json) into node_modules/, and

@@ -156,7 +156,10 @@ def test_run_sh_refuses_an_unknown_command():
     result = subprocess.run(["bash", str(ROOT / "run.sh"), "bogus"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "Unknown command: bogus" in result.stderr
-    assert subprocess.run(["bash", str(ROOT / "run.sh"), "help"], capture_output=True, timeout=60).returncode == 0
+    shown = subprocess.run(["bash", str(ROOT / "run.sh"), "help"], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0
+    assert "Python 3.11" in shown.stdout and "npm" in shown.stdout and "_build/html/pdf" in shown.stdout
+    assert all(m.stem in shown.stdout for m in (ROOT / "exercises" / "masters").glob("0*.ipynb"))
 
 
 def test_explorer_writes_every_state_for_the_book_and_shows_the_current_one():
