@@ -36,13 +36,25 @@ DOWNLOAD_HANDLER = (
 ).replace("\r", "\\r").replace("\n", "\\n")
 
 
+UNITS = {"usd": "US$", "pct": "(%)", "bn": "bn", "mw": "MW", "id": "id"}
+
+
+def header(column: str) -> str:
+    """A data column's name in words for the table and the CSV: value_usd_bn -> "Value US$ bn"."""
+    words = [UNITS.get(w, w) for w in str(column).split("_") if w]
+    text = " ".join(words) or str(column)
+    return text[:1].upper() + text[1:]
+
+
 def _table_frame(data: pd.DataFrame) -> pd.DataFrame:
-    """Dates as YYYY-MM-DD and missing values as empty cells, for reading and for CSV."""
+    """Headers in words, dates as YYYY-MM-DD and missing values as empty cells, for reading and for CSV."""
     out = data.copy()
     for column in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[column]):
             out[column] = out[column].dt.strftime("%Y-%m-%d")
-    return out.astype(object).where(out.notna(), "")
+    out = out.astype(object).where(out.notna(), "")
+    out.columns = [header(c) for c in out.columns]
+    return out
 
 
 class ChartWithData:

@@ -110,10 +110,19 @@ def test_show_adds_table_and_csv_of_exactly_the_plotted_rows():
     # the table's cells are the CSV's cells, so the file built from the table is the CSV
     shown = show(chart, "demo-chart")
     for line in shown.csv_text().splitlines():
-        assert "".join(f"<t{'h' if line.startswith('year') else 'd'}>{cell}</t{'h' if line.startswith('year') else 'd'}>"
+        assert "".join(f"<t{'h' if line.startswith('Year') else 'd'}>{cell}</t{'h' if line.startswith('Year') else 'd'}>"
                        for cell in line.split(",")) in html
+    assert shown.csv_text().startswith("Year,Value,Sources")  # headers in words, not data codes
     with pytest.raises(ValueError, match="lower-case words"):
         show(chart, "Bad Name")
+
+
+def test_headers_are_words():
+    from russia_iran.display import header
+
+    assert header("value_usd_bn") == "Value US$ bn"
+    assert header("share_pct") == "Share (%)"
+    assert header("first_delivery_year") == "First delivery year"
 
 
 def test_explorer_renders_defaults_and_reports_problems():
