@@ -21,6 +21,7 @@ rewritten when they were written).
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -348,7 +349,8 @@ def write_dataset_pages(app: Sphinx) -> None:
     (then pandas is not even imported)."""
     target = Path(app.srcdir) / DATASETS_PAGE
     stamp = Path(app.outdir).parent / ".datasets.inputs"
-    fingerprint = _fingerprint(app)
+    writer = hashlib.sha256((Path(__file__).parent / "about.py").read_bytes()).hexdigest()
+    fingerprint = _fingerprint(app) + writer
     if target.exists() and stamp.exists():
         recorded = stamp.read_text().split()
         if recorded == [fingerprint, hashlib.sha256(target.read_bytes()).hexdigest()]:
@@ -366,10 +368,66 @@ def write_dataset_pages(app: Sphinx) -> None:
     stamp.write_text(f"{fingerprint} {hashlib.sha256(target.read_bytes()).hexdigest()}\n")
 
 
+CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.S | re.M)
+
+
+def _module_file(name: str) -> Path | None:
+    """russia_iran.figures.war2026 -> its file, or None if it is not a module of the package.
+    A name the package exports lazily (russia_iran.load) leads to the module that defines it."""
+    from . import _EXPORTS
+
+    package, _, attr = name.partition(".")
+    if attr in _EXPORTS:
+        name = f"{package}.{_EXPORTS[attr]}"
+    base = ROOT.joinpath(*name.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def _imports(source: str, module: str = "") -> set[str]:
+    """Package modules named by the import statements of ``source`` (relative ones resolved)."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = module.split(".")[: -node.level]
+                base = ".".join(parts + ([node.module] if node.module else []))
+            else:
+                base = node.module or ""
+            found |= {base} | {f"{base}.{a.name}" for a in node.names}
+    return {n for n in found if n.split(".")[0] == "russia_iran"}
+
+
+def notebook_modules() -> list[Path]:
+    """The package files the book's notebook pages import, directly or through other modules."""
+    todo = set()
+    for page in ROOT.glob("*/*.md"):
+        text = page.read_text(encoding="utf-8")
+        if text.startswith("---\njupytext:"):
+            for cell in CODE_CELL.findall(text):
+                code = "\n".join(line for line in cell.splitlines() if not line.startswith(":"))
+                todo |= _imports(code)
+    seen: dict[str, Path] = {}
+    while todo:
+        name = todo.pop()
+        path = _module_file(name)
+        if path is None or name in seen:
+            continue
+        seen[name] = path
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        todo |= _imports(path.read_text(encoding="utf-8"), package + ".x")
+    return sorted(set(seen.values()))
+
+
 def inputs_fingerprint() -> str:
-    """Hash of what every notebook's output depends on besides its own code."""
+    """Hash of what every notebook's output depends on besides its own code: the package modules
+    the notebooks import (not the grader or the build tools), the data and the bibliography."""
     digest = hashlib.sha256()
-    files = sorted([*(ROOT / "russia_iran").rglob("*.py"), *(ROOT / "data").glob("*.csv"),
+    files = sorted([*notebook_modules(), *(ROOT / "data").glob("*.csv"),
                     ROOT / "data" / "datapackage.json", ROOT / "references.bib"])
     for path in files:
         digest.update(path.relative_to(ROOT).as_posix().encode())

@@ -8,6 +8,7 @@ import pytest
 from sphinx.errors import ExtensionError
 
 from russia_iran import sphinx_ext
+from russia_iran.paths import ROOT
 
 
 def page(tmp_path, body: str, where: str = "chapters/page.html"):
@@ -183,3 +184,13 @@ def test_an_edit_to_static_files_alone_writes_the_start_page_again(tmp_path):
     assert sphinx_ext.copy_changed_static_files(app, env, set(), set(), set()) == [], "nothing changed"
     stylesheet.write_text("p { color: navy; }")
     assert sphinx_ext.copy_changed_static_files(app, env, set(), set(), set()) == ["index"]
+
+
+def test_notebooks_rerun_for_what_they_import_not_for_the_grader():
+    from russia_iran.sphinx_ext import notebook_modules
+
+    names = {p.relative_to(ROOT).as_posix() for p in notebook_modules()}
+    assert {"russia_iran/data.py", "russia_iran/display.py", "russia_iran/figures/war2026.py",
+            "russia_iran/charts.py"} <= names
+    assert not names & {"russia_iran/grading.py", "russia_iran/lms.py", "russia_iran/takeaway.py",
+                        "russia_iran/assignments.py", "russia_iran/answer_keys.py", "russia_iran/sphinx_ext.py"}
