@@ -43,7 +43,8 @@ setup_python() {
   [[ -x "$PY" ]] || python3 -m venv "$VENV"
   "$PY" -m pip install --quiet --upgrade pip
   # One line per package as it arrives, and any error; pip's own exit status decides (pipefail).
-  "$PY" -m pip install -r requirements.lock 2>&1 | awk '/^(Collecting|Successfully|ERROR)/ { print; fflush() }'
+  "$PY" -m pip install -r requirements.lock 2>&1 \
+    | awk '/^Collecting/ || /^ERROR/ { print; fflush() } /^Successfully installed/ { print "Installed " NF - 2 " packages" }'
   "$PY" -m pip install --quiet --no-deps -e .
   # JupyterLab in this environment opens the MyST chapters as notebooks on a double-click.
   mkdir -p "$VENV/share/jupyter/lab/settings"
