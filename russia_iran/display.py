@@ -86,7 +86,7 @@ class ChartWithData:
         table = BETWEEN_TAGS.sub("><", table)
         title = html.escape(str(self._title()))
         return (
-            f'<details class="ri-data"><summary>Show the data ({rows} rows)</summary>'
+            f'<details class="ri-data"><summary>Show the data ({rows} {"row" if rows == 1 else "rows"})</summary>'
             f'<div class="ri-table-scroll" role="region" aria-label="Data for: {title}" tabindex="0">'
             f"{table}</div></details>"
             f'<p class="ri-download"><a class="ri-csv" data-download="{self.name}.csv" href="#data-{self.name}" '

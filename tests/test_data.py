@@ -99,6 +99,22 @@ ENCYCLOPEDIA_HOSTS = ("wikipedia", "dbpedia", "wikimili", "fandom.com", "absolut
                       "liquisearch", "wikizero", "classicistranieri", "wikiwand")
 
 
+def test_every_address_in_the_bibliography_is_well_formed():
+    from urllib.parse import urlsplit
+
+    bad = []
+    for key, entry in bibliography().items():
+        url = str(entry.fields.get("url", ""))
+        if not url:
+            continue
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if parts.scheme not in ("http", "https") or not host or host.endswith(".") or "." not in host \
+                or any(c.isspace() for c in url):
+            bad.append(f"{key}: {url}")
+    assert not bad, bad
+
+
 def test_history_rows_and_chapters_cite_no_wikipedia_copies():
     bib = bibliography()
     def encyclopedic(key):
