@@ -16,18 +16,13 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
+from .assignments import MASTERS_DIR, cell_source
 from .paths import ROOT
 
-MASTERS_DIR = ROOT / "exercises" / "masters"
 CHAPTERS_DIR = ROOT / "chapters"
 HEADER = re.compile(r"\*\*Question (\d+)\*\* \((graded by hand, )?([\d.]+) points?; objectives? ([\d, and]+), "
                     r"([^;]+); (subject|methods) strand\)")
 MAX_METHODS_SHARE = 1 / 3  # of the automatically graded points (issue 15)
-
-
-def _source(cell: dict) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else str(src)
 
 
 def questions(master: Path) -> list[dict]:
@@ -35,11 +30,11 @@ def questions(master: Path) -> list[dict]:
     cells = json.loads(Path(master).read_text(encoding="utf-8"))["cells"]
     found = []
     for i, cell in enumerate(cells):
-        config = _source(cell)
+        config = cell_source(cell)
         if cell.get("cell_type") != "raw" or not config.startswith("# BEGIN QUESTION"):
             continue
         name = re.search(r"name: (\w+)", config).group(1)
-        statement = _source(cells[i + 1])
+        statement = cell_source(cells[i + 1])
         m = HEADER.search(statement)
         if not m:
             raise ValueError(f"{Path(master).name} {name}: its statement lacks the header "

@@ -57,7 +57,6 @@ from pathlib import Path
 
 import yaml
 
-from . import answer_keys
 from .paths import ROOT
 
 MASTERS_DIR = ROOT / "exercises" / "masters"
@@ -105,14 +104,14 @@ _BLOCK = re.compile(r"#\s+(BEGIN|END)\s+(QUESTION|PROMPT|SOLUTION|TESTS)\b", re.
 _CONFIG = re.compile(r"#\s+ASSIGNMENT\s+CONFIG\b", re.IGNORECASE)
 
 
-def _source(cell: dict) -> str:
+def cell_source(cell: dict) -> str:
     src = cell.get("source", "")
     return "".join(src) if isinstance(src, list) else str(src)
 
 
 def _unfence(cell: dict) -> tuple[str, str]:
     """(cell type, text) with a Markdown ```otter fenced block read as a raw cell, as otter does."""
-    text = _source(cell)
+    text = cell_source(cell)
     kind = cell.get("cell_type", "")
     if kind == "markdown":
         lines = text.strip().splitlines()
@@ -150,7 +149,7 @@ def read_master(master: Path) -> tuple[dict, list[Question]]:
     return config, questions
 
 
-def _norm(line: str) -> list[str]:
+def normalised(line: str) -> list[str]:
     """Comparable forms of one source line (no trailing otter marker, single spaces, ast form)."""
     line = re.sub(r"#\s*(SOLUTION|SEED|IGNORE)(\s+NO PROMPT)?\s*$", "", line).strip()
     if not line or line.startswith("#") or line in ("...", '"""', "'''"):
@@ -163,7 +162,7 @@ def _norm(line: str) -> list[str]:
     return out
 
 
-def _secrets(master_nb: dict) -> tuple[set[str], int]:
+def secret_lines(master_nb: dict) -> tuple[set[str], int]:
     """Solution lines and hidden-test lines of a master that must not reach students.
 
     Returns (normalised lines, number of public test cells). A line that also occurs
@@ -193,7 +192,7 @@ def _secrets(master_nb: dict) -> tuple[set[str], int]:
                 tags = cell.get("metadata", {}).get("tags", [])
                 target = public if "otter_include" in tags else secret
                 for line in lines:
-                    target.update(_norm(line))
+                    target.update(normalised(line))
             else:
                 inside = False
                 for line in lines:
@@ -205,7 +204,7 @@ def _secrets(master_nb: dict) -> tuple[set[str], int]:
                         inside = False
                         continue
                     is_secret = inside or re.search(r"#\s*SOLUTION(\s+NO PROMPT)?\s*$", line)
-                    (secret if is_secret else public).update(_norm(line))
+                    (secret if is_secret else public).update(normalised(line))
         elif block == "TESTS":
             config_end = 0
             hidden = bool(re.search(r"\bhidden\b", first, re.IGNORECASE)) and first.strip().startswith("#")
@@ -222,10 +221,10 @@ def _secrets(master_nb: dict) -> tuple[set[str], int]:
             for line in body:
                 if line.rstrip().endswith("# IGNORE"):
                     continue
-                (secret if hidden else public).update(_norm(line))
+                (secret if hidden else public).update(normalised(line))
         else:
             for line in lines:
-                public.update(_norm(line))
+                public.update(normalised(line))
     return secret - public, public_tests
 
 
@@ -234,7 +233,7 @@ def check_student_notebook(master: Path, student: Path) -> list[str]:
     master_nb = json.loads(Path(master).read_text(encoding="utf-8"))
     student_nb = json.loads(Path(student).read_text(encoding="utf-8"))
     problems: list[str] = []
-    secrets, public_tests = _secrets(master_nb)
+    secrets, public_tests = secret_lines(master_nb)
 
     tests = student_nb.get("metadata", {}).get("otter", {}).get("tests", {}) or {}
     texts: list[str] = []
@@ -250,13 +249,13 @@ def check_student_notebook(master: Path, student: Path) -> list[str]:
         problems.append(f"the student notebook holds {n_cases} test cases but the master has only "
                         f"{public_tests} public ones")
     for i, cell in enumerate(student_nb.get("cells", [])):
-        texts.append(_source(cell))
+        texts.append(cell_source(cell))
         if cell.get("outputs") or cell.get("execution_count") is not None:
             problems.append(f"cell {i} of the student notebook has outputs")
     student_lines: set[str] = set()
     for text in texts:
         for line in text.split("\n"):
-            student_lines.update(_norm(line))
+            student_lines.update(normalised(line))
     for line in sorted(secrets & student_lines):
         problems.append(f"a solution or hidden-test line reached the student notebook: {line!r}")
     return problems
@@ -270,8 +269,8 @@ def title_first(nb: dict) -> dict:
     first instead, in the notebook and on the book's page, with the set-up cell
     (still the first code cell) just below it."""
     cells = nb.get("cells", [])
-    if (len(cells) >= 2 and cells[0].get("cell_type") == "code" and _source(cells[0]).startswith("# Initialize Otter")
-            and cells[1].get("cell_type") == "markdown" and _source(cells[1]).startswith("# ")):
+    if (len(cells) >= 2 and cells[0].get("cell_type") == "code" and cell_source(cells[0]).startswith("# Initialize Otter")
+            and cells[1].get("cell_type") == "markdown" and cell_source(cells[1]).startswith("# ")):
         cells[0], cells[1] = cells[1], cells[0]
     return nb
 
@@ -279,7 +278,7 @@ def title_first(nb: dict) -> dict:
 def any_file_name(nb: dict, assignment: str) -> dict:
     """otter's set-up cell names the notebook file; ask russia_iran.student to find it instead."""
     for cell in nb.get("cells", []):
-        text = _source(cell)
+        text = cell_source(cell)
         if cell.get("cell_type") == "code" and text.startswith("# Initialize Otter"):
             cell["source"] = text.replace(
                 f'otter.Notebook("{assignment}.ipynb")',
@@ -292,7 +291,7 @@ def stable_cell_ids(nb: dict) -> dict:
     """Replace every cell id with one derived from the cell's type and source (unique within nb)."""
     seen: dict[str, int] = {}
     for cell in nb.get("cells", []):
-        digest = hashlib.sha1(f"{cell.get('cell_type')}\n{_source(cell)}".encode("utf-8")).hexdigest()[:12]
+        digest = hashlib.sha1(f"{cell.get('cell_type')}\n{cell_source(cell)}".encode("utf-8")).hexdigest()[:12]
         n = seen.get(digest, 0)
         seen[digest] = n + 1
         if "id" in cell or nb.get("nbformat_minor", 0) >= 5:
@@ -305,7 +304,7 @@ def normalise_notebook(nb: dict) -> str:
     nb = copy.deepcopy(nb)
     for cell in nb.get("cells", []):
         cell.pop("id", None)
-        cell["source"] = _source(cell)
+        cell["source"] = cell_source(cell)
         for out in cell.get("outputs", []) or []:
             if isinstance(out.get("text"), list):
                 out["text"] = "".join(out["text"])
@@ -457,7 +456,7 @@ def assign(master: Path, out_dir: Path, *, run_tests: bool = True,
                         assignment_name=config.get("name"), questions=questions, log=log)
 
 
-def _masters(masters_dir: Path) -> list[Path]:
+def master_notebooks(masters_dir: Path) -> list[Path]:
     return sorted(p for p in Path(masters_dir).glob("*.ipynb")
                   if not p.name.startswith((".", "_")) and ".ipynb_checkpoints" not in p.parts)
 
@@ -470,7 +469,7 @@ def build_all(masters_dir: Path = MASTERS_DIR, student_dir: Path = STUDENT_DIR,
     grading command finds the zip and the master by that name and checks it against
     the name stored in each submitted notebook.
     """
-    masters = _masters(masters_dir)
+    masters = master_notebooks(masters_dir)
     wrong = []
     for master in masters:
         try:
@@ -501,13 +500,15 @@ def build_all(masters_dir: Path = MASTERS_DIR, student_dir: Path = STUDENT_DIR,
 def answer_names(master: Path) -> list[str]:
     """The answers whose public checks compare against a key (their ``check_answer`` calls)."""
     cells = json.loads(Path(master).read_text(encoding="utf-8")).get("cells", [])
-    text = "\n".join(_source(cell) for cell in cells)
+    text = "\n".join(cell_source(cell) for cell in cells)
     return list(dict.fromkeys(re.findall(r'check_answer\("[^"]+", "(\w+)"', text)))
 
 
 def write_answer_keys(master: Path) -> Path | None:
     """Run the master's solutions and write the salted digests its public checks compare against
     (nothing for a master whose checks compare no value)."""
+    from . import answer_keys  # pandas: only when keys are written
+
     names = answer_names(master)
     if not names:
         return None
@@ -520,6 +521,8 @@ def write_answer_keys(master: Path) -> Path | None:
 
 def keys_are_stale(master: Path) -> bool:
     """True if the committed answer keys differ from those the master's solutions give now."""
+    from . import answer_keys
+
     names = answer_names(master)
     path = answer_keys.KEYS_DIR / f"{master.stem}.json"
     if not names:
@@ -561,7 +564,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-run-tests", action="store_true",
                         help="do not run the solutions against the tests (faster)")
     args = parser.parse_args(argv)
-    masters = _masters(args.masters)
+    masters = master_notebooks(args.masters)
     if not masters:
         print(f"no master notebooks in {args.masters}")
         return 0

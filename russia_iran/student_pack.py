@@ -13,7 +13,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from .assignments import (MASTERS_DIR, STUDENT_DIR, _norm, _secrets, _source, answer_names,
+from .assignments import (MASTERS_DIR, STUDENT_DIR, normalised, secret_lines, cell_source, answer_names,
                           check_student_notebook)
 from .paths import ROOT
 
@@ -67,7 +67,7 @@ def leaks(pack: Path, masters_dir: Path = MASTERS_DIR) -> list[str]:
     problems = []
     secrets, answers = set(), set()
     for master in sorted(masters_dir.glob("*.ipynb")):
-        secrets |= _secrets(json.loads(master.read_text(encoding="utf-8")))[0]
+        secrets |= secret_lines(json.loads(master.read_text(encoding="utf-8")))[0]
         answers |= set(answer_names(master))
     # Short or generic lines (")", "else:") also occur in ordinary code: look for the lines that
     # name an answer or a hidden test. Whole notebooks get the full check (notebooks_match_masters).
@@ -83,8 +83,8 @@ def leaks(pack: Path, masters_dir: Path = MASTERS_DIR) -> list[str]:
                 continue
             if name.endswith(".ipynb"):
                 cells = json.loads(text).get("cells", [])
-                text = "\n".join(_source(c) for c in cells) + "\n" + json.dumps(json.loads(text).get("metadata", {}))
-            lines = {n for line in text.split("\n") for n in _norm(line)}
+                text = "\n".join(cell_source(c) for c in cells) + "\n" + json.dumps(json.loads(text).get("metadata", {}))
+            lines = {n for line in text.split("\n") for n in normalised(line)}
             problems += [f"{name}: a solution or hidden-test line: {line!r}" for line in sorted(lines & secrets)]
     return problems
 

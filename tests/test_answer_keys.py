@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from russia_iran import answer_keys
-from russia_iran.assignments import MASTERS_DIR, _masters, _source, answer_names, keys_are_stale
+from russia_iran.assignments import MASTERS_DIR, master_notebooks, cell_source, answer_names, keys_are_stale
 
-MASTERS = _masters(MASTERS_DIR)
+MASTERS = master_notebooks(MASTERS_DIR)
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def _run_master(master):
     """The master's solution answers and its public check functions, run in this process."""
     space, checks = {}, {}
     for cell in json.loads(master.read_text(encoding="utf-8"))["cells"]:
-        text = _source(cell)
+        text = cell_source(cell)
         if cell["cell_type"] != "code":
             continue
         if text.lstrip().startswith('""" # BEGIN TEST CONFIG'):

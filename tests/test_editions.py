@@ -27,7 +27,7 @@ def flatten(text: str) -> str:
 def secrets() -> set[str]:
     found = set()
     for master in MASTERS:
-        lines, _public_tests = assignments._secrets(json.loads(master.read_text(encoding="utf-8")))
+        lines, _public_tests = assignments.secret_lines(json.loads(master.read_text(encoding="utf-8")))
         found |= {line for line in lines if len(line) >= MIN_SECRET_LENGTH}
     return found
 
