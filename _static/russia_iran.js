@@ -73,6 +73,27 @@
     }));
   }
 
+  // In dark mode the house theme's inks (russia_iran/charts.py) become light ones and the white
+  // card goes; the data colours stay. Only these exact values change, wherever the spec uses them.
+  var DARK_INK = {"#1f2328": "#e6edf3", "#57606a": "#b1bac4", "#e6e6e6": "#3a414a", "#8c959f": "#9aa4ae",
+                  "#f2efe9": "#2a2e33", "#b5b0a6": "#5b6169"};  // the last two: the map's land and borders
+  function inDarkMode(value) {
+    if (typeof value === "string") return DARK_INK[value.toLowerCase()] || value;
+    if (Array.isArray(value)) return value.map(inDarkMode);
+    if (value && typeof value === "object") {
+      var out = {};
+      for (var key in value) out[key] = inDarkMode(value[key]);
+      return out;
+    }
+    return value;
+  }
+  function themed(spec) {
+    if (document.documentElement.dataset.theme !== "dark" || !spec) return spec;
+    var dark = inDarkMode(spec);
+    dark.config = Object.assign({}, dark.config, {background: null});
+    return dark;
+  }
+
   // Altair's snippet calls the global vegaEmbed(el, spec, options). The result
   // is kept, so that a chart drawn again can first release the old view.
   function fittingTitles() {
@@ -80,6 +101,7 @@
     if (!embed || embed.fitsTitles) return;
     window.vegaEmbed = Object.assign(function (el, spec, options) {
       var target = typeof el === "string" ? document.querySelector(el) : el;
+      spec = themed(spec);
       try { fitTitle(target, spec); }
       catch (error) { console.error(error); }  // the chart is drawn with its own wrapping
       var result = embed(el, spec, options);
@@ -112,6 +134,18 @@
     clearTimeout(resizing);
     resizing = setTimeout(afterResize, 200);
   });
+
+  // The reader switches between light and dark: every drawn chart is drawn again in the new inks.
+  var shownTheme = document.documentElement.dataset.theme;
+  new MutationObserver(function () {
+    var theme = document.documentElement.dataset.theme;
+    if (theme === shownTheme) return;
+    shownTheme = theme;
+    drawn.forEach(function (chart) {
+      Promise.resolve(chart.el.riEmbedded).then(function (result) { if (result) result.finalize(); }, function () {})
+        .then(function () { try { chart.draw(); } catch (error) { console.error(error); } });
+    });
+  }).observe(document.documentElement, {attributes: true, attributeFilter: ["data-theme"]});
 
   function start(chart) {
     if (chart.started) return;

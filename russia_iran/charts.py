@@ -43,7 +43,7 @@ COUNTRY_COLOURS = {"Russia": "#0072B2", "Soviet Union": "#0072B2", "Iran": "#D55
 
 @alt.theme.register("russia_iran", enable=True)
 def house_theme() -> alt.theme.ThemeConfig:
-    """Readable type, a colour-blind-safe palette, a white card that stays legible in dark mode."""
+    """Readable type and a colour-blind-safe palette; in dark mode the page swaps the inks (russia_iran.js)."""
     label = {"labelFont": FONT, "labelFontSize": 12, "labelColor": TEXT,
              "titleFont": FONT, "titleFontSize": 13, "titleColor": TEXT, "titleFontWeight": "normal"}
     return {

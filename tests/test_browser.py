@@ -146,3 +146,17 @@ def test_every_explorer_responds_without_a_kernel(site, browser):
                 assert after.get_attribute("data-state") != before, (path.name, before)
         page.close()
     assert found >= 4
+
+
+def test_charts_follow_the_reader_s_colour_mode(site, browser):
+    """Dark mode draws the charts in light inks on the page's ground; switching redraws them."""
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    page.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
+    page.goto(f"{site}/chapters/04_postwar.html", wait_until="load")
+    wait_until_drawn(page)
+    title_ink = "() => document.querySelector('.vega-embed svg .role-title-text text').getAttribute('fill')"
+    assert page.evaluate(title_ink) == "#e6edf3"
+    page.evaluate("() => { document.documentElement.dataset.theme = 'light'; }")
+    page.wait_for_function(f"() => ({title_ink})() === '#1f2328'", timeout=10000)
+    context.close()
