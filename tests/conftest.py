@@ -105,3 +105,25 @@ def take_away(built_book) -> dict:
     chapters = sorted(p.stem for p in (ROOT / "chapters").glob("0*.md"))
     return {"book": takeaway.OUT / takeaway.BOOK, **{c: takeaway.OUT / f"{c}.pdf" for c in chapters},
             **{f"{c}.ipynb": takeaway.NOTEBOOKS / f"{c}.ipynb" for c in chapters}}
+
+
+def as_ordinary_user(command: list[str], uid: int, home: Path) -> list[str]:
+    """``command`` as run by an unprivileged user id (the tests run as root in CI).
+
+    The interpreter may sit under a folder only root may enter (``/root/.pyenv``): in a
+    private mount namespace that folder is covered by an empty one that everyone may
+    enter, with just the path to the interpreter put back. Nothing else changes, and
+    the namespace ends with the command.
+    """
+    steps = ["set -e"]
+    python = Path(sys.base_prefix).resolve()
+    private = next((p for p in reversed(python.parents) if not os.stat(p).st_mode & 0o001), None)
+    if private is not None:
+        keep = private / python.relative_to(private).parts[0]
+        stage = home / ".interpreter"
+        stage.mkdir(exist_ok=True)
+        steps += [f"mount --bind '{keep}' '{stage}'", f"mount -t tmpfs -o mode=0755 tmpfs '{private}'",
+                  f"mkdir -p '{keep}'", f"mount --bind '{stage}' '{keep}'"]
+    steps.append(f"exec setpriv --reuid={uid} --regid={uid} --clear-groups --inh-caps=-all --bounding-set=-all "
+                 f"env -i HOME='{home}' PATH=/usr/bin:/bin LANG=C.UTF-8 \"$@\"")
+    return ["unshare", "--mount", "--propagation", "private", "sh", "-c", "\n".join(steps), "sh", *command]

@@ -67,7 +67,11 @@ def test_parameters(source: str) -> set[str]:
 
 def load_assignment(name: str, autograder: Path | None = None, master: Path | None = None) -> Assignment:
     zip_path = Path(autograder) if autograder else AUTOGRADER_DIR / f"{name}-autograder.zip"
-    if not zip_path.is_file():
+    try:
+        found = zip_path.is_file()
+    except OSError as e:
+        raise GradingSetupError(f"cannot read the autograder zip {zip_path}: {e.strerror}") from None
+    if not found:
         hint = "" if autograder else " (build it with: python -m russia_iran.assignments build, or pass --autograder)"
         raise GradingSetupError(f"autograder zip not found: {zip_path}{hint}")
     auto, names = [], set()

@@ -79,8 +79,10 @@ def read_untrusted(path: Path, limit: int) -> bytes | None:
 
 def stage_one(batch: Batch, checked: Checked, job_dir: Path):
     (job_dir / "out").mkdir()
-    (job_dir / checked.copy_name).write_bytes(checked.notebook)
-    job = {"notebook": checked.copy_name, "names": batch.assignment.names, "memory_bytes": batch.memory_bytes}
+    (job_dir / "work").mkdir()
+    (job_dir / "work" / checked.copy_name).write_bytes(checked.notebook)
+    job = {"notebook": f"work/{checked.copy_name}", "names": batch.assignment.names,
+           "memory_bytes": batch.memory_bytes}
     (job_dir / "job.json").write_text(json.dumps(job), encoding="utf-8")
     env = sandbox.job_env(job_dir / "scratch")
     (job_dir / "scratch" / "home").mkdir(parents=True)
@@ -91,7 +93,7 @@ def stage_one(batch: Batch, checked: Checked, job_dir: Path):
 def stage_two(batch: Batch, answers: bytes, private: Path):
     answers_path = private / "answers.json"
     answers_path.write_bytes(answers)
-    cmd = [sys.executable, "-I", "-m", "russia_iran.grading.stage_two", str(batch.tests), str(answers_path)]
+    cmd = [sys.executable, "-I", "-B", "-m", "russia_iran.grading.stage_two", str(batch.tests), str(answers_path)]
     return sandbox.run(cmd, sandbox.job_env(private), STAGE_TWO_TIMEOUT, private, batch.jobs)
 
 
@@ -152,7 +154,9 @@ def grade_one(batch: Batch, sub: Submission, checked: Checked) -> Outcome:
         except (ValueError, IndexError):
             result = {"error": f"the tests could not be run (exit status {second.returncode}); see the log"}
         if "error" in result or not isinstance(result.get("questions"), dict):
-            reasons.append(f"the grader failed: {short(result.get('error', 'no result'), 300)}")
+            problem = short(result.get("error", "no result"), 300)
+            reasons.append(f"the notebook's answers could not be read: {problem}" if result.get("unreadable_answers")
+                           else f"the grader failed: {problem}")
             return Outcome(error_row(sub, reasons), log, executed)
         row = scored_row(batch, sub, result["questions"], reasons)
         errors = [e for e in record.get("cell_errors", []) if isinstance(e, dict)]

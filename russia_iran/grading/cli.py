@@ -62,7 +62,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def run(args: argparse.Namespace) -> int:
     folder = args.submissions
-    if not folder.is_dir():
+    try:
+        found = folder.is_dir()
+    except OSError as e:
+        raise GradingSetupError(f"cannot read the submissions folder {folder}: {e.strerror}") from None
+    if not found:
         raise GradingSetupError(f"submissions folder not found: {folder}" if not folder.exists()
                                 else f"{folder} is a file; give the folder that holds the submissions")
     assignment = load_assignment(args.assignment, args.autograder, args.master)

@@ -86,11 +86,12 @@ def bwrap_command(job_dir: Path) -> list[str]:
         cmd += ["--size", str(TMPFS_SIZE), "--tmpfs", folder]
     for key, value in job_env(Path("/tmp")).items():
         cmd += ["--setenv", key, value]
-    return cmd + ["--dir", "/tmp/home", "--bind", str(job_dir), str(job_dir), "--chdir", str(job_dir)]
+    return cmd + ["--dir", "/tmp/home", "--bind", str(job_dir), str(job_dir), "--remount-ro", "/",
+                  "--chdir", str(job_dir)]
 
 
 def stage_one_command(job_dir: Path, sandboxed: bool) -> list[str]:
-    python = [sys.executable, "-I", "-m", "russia_iran.grading.stage_one", str(job_dir)]
+    python = [sys.executable, "-I", "-B", "-m", "russia_iran.grading.stage_one", str(job_dir)]
     return bwrap_command(job_dir) + python if sandboxed else python
 
 

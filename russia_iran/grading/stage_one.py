@@ -2,8 +2,8 @@
 
     python -I -m russia_iran.grading.stage_one JOB_DIR
 
-JOB_DIR holds ``job.json`` (the notebook's file name and the variable names the tests
-read) and the notebook. This writes ``out/answers.json`` (see :mod:`.answers`),
+JOB_DIR holds ``job.json`` (the notebook's path in JOB_DIR and the variable names the
+tests read) and ``work/``, where the notebook runs. This writes ``out/answers.json`` (see :mod:`.answers`),
 ``out/executed.ipynb`` (outputs capped, for the instructor's review) and ``out/run.json``
 (how execution ended). Everything written here is untrusted: the student's code ran in
 the same sandbox, and stage two treats these files as data only.
@@ -76,7 +76,7 @@ def run(job_dir: Path) -> dict:
     nb = nbformat.read(notebook_path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(export_cell(job["names"], out / "answers.json")))
     client = NotebookClient(nb, timeout=None, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(job_dir)}})
+                            resources={"metadata": {"path": str(notebook_path.parent)}})
     result = {"status": "ok"}
     try:
         client.execute()

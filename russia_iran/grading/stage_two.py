@@ -23,7 +23,7 @@ def score(tests_dir: Path, answers_path: Path) -> dict:
     try:
         env = load(answers_path)
     except AnswersError as e:
-        return {"error": str(e)}
+        return {"error": str(e), "unreadable_answers": True}
     questions = {}
     for path in sorted(tests_dir.glob("*.py")):
         test_file = ExceptionTestFile.from_file(str(path))
