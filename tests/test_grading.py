@@ -28,6 +28,7 @@ import pytest
 
 import russia_iran
 from russia_iran import assignments, grading
+from russia_iran.grading.gradebook import HEAD_COLUMNS, TAIL_COLUMNS, unescape_cell
 from russia_iran.paths import ROOT
 
 FIXTURE_MASTER = Path(__file__).parent / "fixtures" / "grading" / "fixture_master.ipynb"
@@ -53,7 +54,7 @@ def read_rows(path: Path) -> list[dict]:
     with open(path, newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     for r in rows:
-        r["file"] = grading._unescape_cell(r["file"])
+        r["file"] = unescape_cell(r["file"])
     return rows
 
 
@@ -87,20 +88,6 @@ def write_nb(path: Path, nb: dict) -> None:
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
-def grading_uid_processes() -> list[str]:
-    """Processes (zombies included) still there with a grading user id (root mode)."""
-    found = []
-    for pid, (_, uid) in grading._proc_table().items():
-        if uid is not None and grading.UID_BASE <= uid < grading.UID_BASE + 1000:
-            try:
-                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-                cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-                found.append(f"{pid} [{state}] {cmd}")
-            except (OSError, IndexError):
-                pass
-    return found
-
-
 def processes_with(text: str) -> list[str]:
     found = []
     for entry in os.listdir("/proc"):
@@ -116,8 +103,8 @@ def processes_with(text: str) -> list[str]:
 
 @pytest.fixture
 def world_readable_dir():
-    """A submissions folder that an unprivileged grading user could reach (0755, owned by us):
-    so the hostile notebooks' attacks by absolute path are real attempts."""
+    """A submissions folder anyone may read (0755): so the hostile notebooks' attacks by absolute
+    path are real attempts, stopped by the sandbox rather than by permissions."""
     path = Path(tempfile.mkdtemp(prefix="rib-grading-"))
     os.chmod(path, 0o755)
     yield path
@@ -340,7 +327,7 @@ def make_batch(folder: Path, student: dict) -> dict[str, dict]:
         "deletes_cwd.ipynb": (insert_after_init(
             good, "import os, shutil\nfor f in os.listdir('.'):\n"
                   "    shutil.rmtree(f) if os.path.isdir(f) else os.remove(f)"),
-            {"status": "error", "reason_has": "grading could not finish"}),
+            {"status": "ok", "total": "5"}),  # its own working folder: the answers are exported elsewhere
         "attacks_originals.ipynb": (insert_after_init(good, ATTACK_ORIGINALS),
                                     {"status": "ok", "total": "5"}),
         "prints_megabytes.ipynb": (insert_after_init(
@@ -484,11 +471,7 @@ def test_batch_leaves_every_file_untouched(batch):
 @pytest.mark.slow
 def test_batch_leaves_no_process_behind(batch):
     assert processes_with("sleep 317.25") == []
-    leftover = Path("/tmp/rib-grading-leftover-317.txt")
-    if os.geteuid() == 0:
-        assert grading_uid_processes() == []
-        assert not leftover.exists()  # files a grading user leaves in /tmp are removed
-    leftover.unlink(missing_ok=True)
+    assert not Path("/tmp/rib-grading-leftover-317.txt").exists()  # the sandbox's /tmp ends with it
 
 
 @pytest.mark.slow
@@ -536,7 +519,7 @@ def zip_path(built):
 
 
 @pytest.mark.parametrize("content, words", [
-    (",".join(grading.HEAD_COLUMNS + ["q1", "q2", "q3", "total", "possible", "q4_manual"] + grading.TAIL_COLUMNS)
+    (",".join(HEAD_COLUMNS + ["q1", "q2", "q3", "total", "possible", "q4_manual"] + TAIL_COLUMNS)
      + '\nx.ipynb,"unterminated', "not valid CSV"),
     ("file,sha256,status,reason,q1,q2,q3,total,possible,q4_manual,graded_at,seconds\nx.ipynb,abc,ok\n",
      "fields instead of 12"),
@@ -610,8 +593,7 @@ def test_ctrl_c_leaves_a_valid_gradebook(world_readable_dir, built, student_nb, 
     assert [r["file"] for r in rows] == ["a_empty.ipynb"]
     assert not out.with_name(out.name + ".lock").exists()
     time.sleep(0.5)
-    if os.geteuid() == 0:
-        assert grading_uid_processes() == []
+    assert processes_with("russia_iran.grading.stage_one") == []  # the sandbox ended with its processes
 
 
 def test_a_roster_gives_course_site_exports(world_readable_dir, zip_path, tmp_path, capsys):
