@@ -2,7 +2,8 @@
 # One entry point for the module: set-up, book, tests, notebooks and grading.
 #
 # Needs Python 3.11 or newer, Node.js with npm and 3 GB of free disk; Debian's
-# chromium is installed (apt) for the PDFs and the browser tests if missing.
+# chromium (for the PDFs and the browser tests) and bubblewrap (the grader's
+# sandbox) are installed with apt if missing.
 #
 #   ./run.sh build        set up (first time), then build the book into _build/html,
 #                         its PDFs into _build/html/pdf and the chapters with their
@@ -62,13 +63,22 @@ setup_node() {
   echo "$want" > "$stamp"
 }
 
-setup_browser() {
-  [[ -x /usr/bin/chromium ]] && return
-  say "Installing Debian's chromium for the browser tests"
+# Debian packages a command needs: chromium (PDFs, browser tests), bubblewrap (the
+# grader's sandbox). Installed with apt when missing.
+setup_debian() {
+  local missing=() package
+  for package in "$@"; do
+    case $package in
+      chromium) [[ -x /usr/bin/chromium ]] || missing+=(chromium) ;;
+      bubblewrap) command -v bwrap >/dev/null || missing+=(bubblewrap) ;;
+    esac
+  done
+  (( ${#missing[@]} )) || return 0
+  say "Installing Debian's ${missing[*]}"
   local sudo=""
   [[ $(id -u) -eq 0 ]] || sudo="sudo"
-  if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium; }; then
-    echo "Could not install chromium; install Debian's 'chromium' package and run again." >&2
+  if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"; }; then
+    echo "Could not install ${missing[*]}; install Debian's package(s) '${missing[*]}' and run again." >&2
     exit 1
   fi
 }
@@ -108,7 +118,7 @@ shift || true
 case "$command" in
   build)
     setup
-    setup_browser
+    setup_debian chromium
     book
     say "Printing the PDFs and writing the chapter notebooks"
     "$PY" -m russia_iran.takeaway
@@ -116,12 +126,12 @@ case "$command" in
     ;;
   pdf)
     setup
-    setup_browser
+    setup_debian chromium
     "$PY" -m russia_iran.takeaway
     ;;
   test)
     setup
-    setup_browser
+    setup_debian chromium bubblewrap
     "$PY" -m pytest "$@"
     ;;
   instructor)
@@ -130,6 +140,7 @@ case "$command" in
     ;;
   grade)
     setup
+    setup_debian bubblewrap
     "$PY" -m russia_iran.grading "$@"
     ;;
   lab)
@@ -139,7 +150,7 @@ case "$command" in
     ;;
   benchmark)
     setup
-    setup_browser
+    setup_debian chromium bubblewrap
     "$PY" benchmarks/run.py "$@"
     ;;
   help|-h|--help)

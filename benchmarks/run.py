@@ -2,6 +2,8 @@
 
     ./run.sh benchmark                 cold build + rebuild into a temporary folder, then the pages
     ./run.sh benchmark --html DIR      skip the builds; measure an existing _build/html
+    ./run.sh benchmark --grading [N]   the batch grader against a serial `otter run` loop
+                                       (benchmarks/grading_batch.py)
 
 Prints figures and the targets they are read against; asserts nothing. The
 last part of the output is Markdown, ready to paste into the README.
@@ -207,7 +209,14 @@ def report(builds: dict | None, rows: list[dict], markdown: bool) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--html", type=Path, help="measure this built site instead of building one")
+    parser.add_argument("--grading", type=int, nargs="?", const=40, metavar="N",
+                        help="time grading N submissions (default 40) instead of the book")
     args = parser.parse_args()
+    if args.grading:
+        import grading_batch
+
+        grading_batch.main(args.grading)
+        return
 
     temporary = None
     builds = None

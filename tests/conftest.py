@@ -110,20 +110,24 @@ def take_away(built_book) -> dict:
 def as_ordinary_user(command: list[str], uid: int, home: Path) -> list[str]:
     """``command`` as run by an unprivileged user id (the tests run as root in CI).
 
-    The interpreter may sit under a folder only root may enter (``/root/.pyenv``): in a
-    private mount namespace that folder is covered by an empty one that everyone may
-    enter, with just the path to the interpreter put back. Nothing else changes, and
-    the namespace ends with the command.
+    The interpreter, the environment or the project may sit under a folder only root may
+    enter (``/root/.pyenv``): in a private mount namespace such a folder is covered by an
+    empty one that everyone may enter, with just the paths on the way put back. Nothing
+    else changes, and the namespace ends with the command.
     """
+    reopen: dict[Path, set[Path]] = {}  # private folder -> its children on the way to what is needed
+    for needed in {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), ROOT}:
+        private = next((p for p in reversed(needed.parents) if not os.stat(p).st_mode & 0o001), None)
+        if private is not None:
+            reopen.setdefault(private, set()).add(private / needed.relative_to(private).parts[0])
     steps = ["set -e"]
-    python = Path(sys.base_prefix).resolve()
-    private = next((p for p in reversed(python.parents) if not os.stat(p).st_mode & 0o001), None)
-    if private is not None:
-        keep = private / python.relative_to(private).parts[0]
-        stage = home / ".interpreter"
-        stage.mkdir(exist_ok=True)
-        steps += [f"mount --bind '{keep}' '{stage}'", f"mount -t tmpfs -o mode=0755 tmpfs '{private}'",
-                  f"mkdir -p '{keep}'", f"mount --bind '{stage}' '{keep}'"]
+    for i, (private, children) in enumerate(sorted(reopen.items())):
+        for j, child in enumerate(sorted(children)):
+            (home / f".reopen-{i}-{j}").mkdir(exist_ok=True)
+            steps.append(f"mount --bind '{child}' '{home}/.reopen-{i}-{j}'")
+        steps.append(f"mount -t tmpfs -o mode=0755 tmpfs '{private}'")
+        for j, child in enumerate(sorted(children)):
+            steps += [f"mkdir -p '{child}'", f"mount --bind '{home}/.reopen-{i}-{j}' '{child}'"]
     steps.append(f"exec setpriv --reuid={uid} --regid={uid} --clear-groups --inh-caps=-all --bounding-set=-all "
                  f"env -i HOME='{home}' PATH=/usr/bin:/bin LANG=C.UTF-8 \"$@\"")
     return ["unshare", "--mount", "--propagation", "private", "sh", "-c", "\n".join(steps), "sh", *command]

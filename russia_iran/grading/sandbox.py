@@ -50,9 +50,10 @@ def read_only_paths() -> list[Path]:
     this package, the data, the bibliography and the map (what the student pack holds), never
     the project folder as a whole."""
     paths = {Path(sys.base_prefix), Path(sys.prefix), ROOT / "russia_iran", DATA_DIR, BIBLIOGRAPHY, TOPOLOGY}
-    paths.update(Path(p) for p in sys.path if "-packages" in p and os.path.isdir(p))
-    resolved = sorted({Path(os.path.realpath(p)) for p in paths if p.exists()} | paths)
-    return [p for p in resolved if p.exists() and not str(p).startswith("/usr/")]
+    paths.update(Path(p) for p in sys.path if "-packages" in p)
+    paths = {p for p in paths if p.exists()}
+    paths |= {p.resolve() for p in paths}  # both a link's own path and where it leads
+    return sorted(p for p in paths if not str(p).startswith("/usr/"))
 
 
 def job_env(scratch: Path) -> dict[str, str]:
