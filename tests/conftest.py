@@ -131,3 +131,17 @@ def as_ordinary_user(command: list[str], uid: int, home: Path) -> list[str]:
     steps.append(f"exec setpriv --reuid={uid} --regid={uid} --clear-groups --inh-caps=-all --bounding-set=-all "
                  f"env -i HOME='{home}' PATH=/usr/bin:/bin LANG=C.UTF-8 \"$@\"")
     return ["unshare", "--mount", "--propagation", "private", "sh", "-c", "\n".join(steps), "sh", *command]
+
+
+def processes_with(text: str) -> list[str]:
+    """Command lines of the running processes (zombies excluded) that contain ``text``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                cmd = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if text in cmd:
+                found.append(cmd)
+    return found

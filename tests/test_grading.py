@@ -31,6 +31,8 @@ from russia_iran import assignments, grading
 from russia_iran.grading.gradebook import HEAD_COLUMNS, TAIL_COLUMNS, unescape_cell
 from russia_iran.paths import ROOT
 
+from conftest import processes_with
+
 FIXTURE_MASTER = Path(__file__).parent / "fixtures" / "grading" / "fixture_master.ipynb"
 MARKER = "RIB_GRADING_MARKER_do_not_touch.txt"
 BATCH_TIMEOUT = 40  # seconds per submission in the batch (the endless loop must hit it; others need ~5-15 s)
@@ -86,19 +88,6 @@ def insert_after_init(nb: dict, source: str) -> dict:
 
 def write_nb(path: Path, nb: dict) -> None:
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
-
-
-def processes_with(text: str) -> list[str]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                cmd = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-            except OSError:
-                continue
-            if text in cmd:
-                found.append(cmd)
-    return found
 
 
 @pytest.fixture

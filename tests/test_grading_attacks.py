@@ -28,7 +28,7 @@ from russia_iran import assignments
 from russia_iran.grading.gradebook import unescape_cell
 from russia_iran.paths import ROOT
 
-from conftest import as_ordinary_user
+from conftest import as_ordinary_user, processes_with
 
 FIXTURE_MASTER = Path(__file__).parent / "fixtures" / "grading" / "fixture_master.ipynb"
 ORDINARY_UID = 61234
@@ -328,15 +328,7 @@ def leftovers() -> list[str]:
         found += ["sysv shm"] if str(SHM_KEY) in keys else []
     except OSError:
         pass
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                cmd = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-            except OSError:
-                continue
-            if "317.25" in cmd:
-                found.append(f"process {entry}: {cmd}")
-    return found
+    return found + [f"process: {cmd}" for cmd in processes_with("317.25")]
 
 
 def attack_reports(logs: Path, file: str) -> dict[str, list]:
