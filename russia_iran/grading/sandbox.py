@@ -81,10 +81,10 @@ def bwrap_command(job_dir: Path) -> list[str]:
     for name in ETC_FILES:
         if os.path.exists(f"/etc/{name}"):
             cmd += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
-    for path in read_only_paths():
-        cmd += ["--ro-bind", str(path), str(path)]
     for folder in ("/tmp", "/var/tmp", "/dev/shm", "/run"):
         cmd += ["--size", str(TMPFS_SIZE), "--tmpfs", folder]
+    for path in read_only_paths():  # after the empty folders: the project may live under /tmp
+        cmd += ["--ro-bind", str(path), str(path)]
     for key, value in job_env(Path("/tmp")).items():
         cmd += ["--setenv", key, value]
     return cmd + ["--dir", "/tmp/home", "--bind", str(job_dir), str(job_dir), "--remount-ro", "/",
