@@ -13,8 +13,8 @@ from the top of <head>, and run just before the first chart; the small helper
 scripts of Sphinx and its extensions are deferred; each chart is drawn through
 riChart (_static/russia_iran.js: the first at once, the others in turn);
 RequireJS comes only with the widget manager, after the page has loaded; the
-search index is deferred (on chart pages it and the icon script wait until the
-page is parsed). Every page's stylesheets come as one file (stylesheets.py).
+search index is deferred (on chart pages it waits until the page is parsed); the
+theme's icon script is left out (its stylesheet draws the icons). Every page's stylesheets come as one file (stylesheets.py).
 Only the pages Sphinx wrote in this build are rewritten (the others were
 rewritten when they were written).
 """
@@ -112,18 +112,21 @@ SEARCH_INDEX_TAG = re.compile(r'<script src="((?:\.\./)*searchindex\.js)"></scri
 # extensions' helper scripts act at DOMContentLoaded; deferred, they keep their
 # order and no longer hold up the parser on its way to the first chart
 # (documentation_options.js stays: inline scripts in <head> use it). The
-# theme's preloads of its own deferred scripts are dropped. Its icon script
-# (1.5 MB) and the search index are fetched once the page has been parsed, and
-# so after the first chart is drawn: fetched and compiled alongside, they took
-# 20-35 ms of the first chart's time on 2 cores. Both do their work whenever
-# they arrive (the icons are drawn then; a search waits for its index).
+# theme's preloads of its own deferred scripts are dropped. The search index is
+# fetched once the page has been parsed, and so after the first chart is drawn
+# (fetched and compiled alongside, it took 20-35 ms of the first chart's time on
+# 2 cores); a search waits for it.
 DEFERRABLE_SCRIPT = re.compile(
     r'<script (?P<attributes>(?:data-[\w-]+="[^"]*" )*)src="(?P<src>[^"]*/_static/(?:scripts/)?'
     r'(?:doctools|sphinx_highlight|clipboard\.min|copybutton|sphinx-book-theme|togglebutton|design-tabs'
     r'|searchtools|language_data)\.js[^"]*)"></script>')
 THEME_SCRIPT_PRELOAD = re.compile(
     r'<link rel="preload" as="script" href="[^"]*/_static/scripts/(?:bootstrap|pydata-sphinx-theme)\.js[^"]*" />\s*')
-AFTER_PARSING_SCRIPT = re.compile(r'<script defer src="([^"]*(?:/_static/scripts/fontawesome\.js|searchindex\.js)[^"]*)"></script>')
+AFTER_PARSING_SCRIPT = re.compile(r'<script defer src="([^"]*searchindex\.js[^"]*)"></script>')
+# The theme's icon script (1.45 MB, the largest file of a page) draws Font Awesome
+# icons as SVG "so that users can add custom icons"; the theme's stylesheet already
+# draws the same Font Awesome 6 icons from its web fonts, and the book adds none.
+ICON_SCRIPT = re.compile(r'\s*<script defer src="(?:[^"]*/)?_static/scripts/fontawesome\.js[^"]*"></script>')
 AFTER_PARSING_LOADER = ('<script>document.addEventListener("DOMContentLoaded", function () {{ '
                         'var s = document.createElement("script"); s.src = "{}"; document.head.appendChild(s); }});</script>')
 
@@ -266,6 +269,7 @@ def localise_page(page: Path, outdir: Path, bundles: Bundles | None = None) -> b
     # page's text and charts; deferred, it still loads before searchtools.js runs
     # its search (at DOMContentLoaded).
     new = SEARCH_INDEX_TAG.sub(r'<script defer src="\1"></script>', new)
+    new = ICON_SCRIPT.sub("", new)
     first_chart = ALTAIR_CHART.search(new)
     tags = _vega_tags(first_chart[3]) if first_chart and VEGA_MARK not in new else None
     charset = new.find('<meta charset="utf-8" />')

@@ -11,6 +11,7 @@ ALLOWED_CONSOLE = (
     # Chromium's own message when a page has no favicon.
     "favicon.ico",
 )
+PAGE_KB = 3000  # what one cold load of a page may transfer, everything included (issue 17)
 
 
 def visit(browser, url: str) -> dict:
@@ -18,6 +19,7 @@ def visit(browser, url: str) -> dict:
     context = browser.new_context()
     page = context.new_page()
     problems = {"console": [], "failed": [], "foreign": []}
+    sizes = []
 
     def route(route):
         host = urlparse(route.request.url).hostname
@@ -33,8 +35,11 @@ def visit(browser, url: str) -> dict:
     page.on("pageerror", lambda e: problems["console"].append(str(e)))
     page.on("requestfailed", lambda r: problems["failed"].append(f"{r.url} {r.failure}"))
     page.on("response", lambda r: r.status >= 400 and problems["failed"].append(f"{r.url} {r.status}"))
+    page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]))
     page.goto(url, wait_until="load")
     wait_until_drawn(page)
+    page.wait_for_load_state("networkidle")
+    problems["kilobytes"] = sum(sizes) / 1024
     problems["charts"] = page.locator('div[id^="altair-viz-"]').count()
     problems["chart_errors"] = page.locator('div[id^="altair-viz-"] .error').count()
     context.close()
@@ -49,6 +54,8 @@ def test_every_page_renders_offline(site, browser):
         bad = {k: v for k, v in result.items() if k in ("console", "failed", "foreign") and v}
         if result["chart_errors"]:
             bad["chart_errors"] = result["chart_errors"]
+        if result["kilobytes"] > PAGE_KB:
+            bad["kilobytes"] = round(result["kilobytes"])
         if bad:
             failures[path.relative_to(HTML).as_posix()] = bad
     assert not failures, failures
@@ -160,3 +167,17 @@ def test_charts_follow_the_reader_s_colour_mode(site, browser):
     page.evaluate("() => { document.documentElement.dataset.theme = 'light'; }")
     page.wait_for_function(f"() => ({title_ink})() === '#1f2328'", timeout=10000)
     context.close()
+
+
+def test_icons_are_drawn_from_the_theme_s_font(site, browser):
+    """The theme's 1.45 MB icon script is left out: its stylesheet's Font Awesome font draws them."""
+    page = offline_page(browser, f"{site}/chapters/05_war2026.html")
+    assert page.locator('script[src*="fontawesome.js"]').count() == 0
+    icons = page.evaluate("""() => [...document.querySelectorAll('.fa-solid, .fa-brands')].map(i => [
+        i.className, getComputedStyle(i, '::before').content, getComputedStyle(i).fontFamily])""")
+    assert len(icons) >= 4
+    for name, glyph, font in icons:
+        assert glyph not in ("none", "normal", "") and "Font Awesome" in font, name
+    assert page.evaluate("""() => [...document.fonts].some(
+        f => f.family.includes("Font Awesome 6 Free") && f.status === "loaded")""")
+    page.close()
