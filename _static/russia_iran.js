@@ -95,7 +95,8 @@
   }
 
   // Altair's snippet calls the global vegaEmbed(el, spec, options). The result
-  // is kept, so that a chart drawn again can first release the old view.
+  // is kept, so that a chart drawn again can first release the old view; each
+  // drawing is then given its names (below).
   function fittingTitles() {
     var embed = window.vegaEmbed;
     if (!embed || embed.fitsTitles) return;
@@ -105,7 +106,10 @@
       try { fitTitle(target, spec); }
       catch (error) { console.error(error); }  // the chart is drawn with its own wrapping
       var result = embed(el, spec, options);
-      if (target) target.riEmbedded = result;
+      if (target) {
+        target.riEmbedded = result;
+        result.then(function () { named(target); }, function () {});
+      }
       return result;
     }, embed, {fitsTitles: true});
   }
@@ -158,6 +162,29 @@
     }
     try { chart.draw(); } catch (error) { console.error(error); }
     whenDrawn(chart.el, function () { reachable(chart.el); });
+  }
+
+  // Names that assistive technology needs and third-party markup lacks (axe, no
+  // rule excluded): vega-embed's actions menu is labelled; Vega-Lite's selection
+  // brush, a drawing with no meaning of its own, is hidden from it.
+  function named(el) {
+    el.querySelectorAll(".vega-embed > details > summary").forEach(function (summary) {
+      summary.setAttribute("aria-label", "Chart actions: save the chart as an image, or view its source");
+    });
+    el.querySelectorAll('g.role-mark[class*="_brush"]').forEach(function (brush) {
+      brush.setAttribute("aria-hidden", "true");
+    });
+  }
+
+  // The same on the page: the theme's search button and the code toggles are
+  // named by what they show ("Search Ctrl+K", "Show code cell source"); the
+  // bibliography's entries are the items of its list.
+  function namedPage() {
+    var shown = '.search-button__button[aria-label="Search"], details.hide > summary[aria-label="Toggle hidden content"]';
+    document.querySelectorAll(shown).forEach(function (control) { control.removeAttribute("aria-label"); });
+    document.querySelectorAll('.citation-list[role="list"] > [role="doc-biblioentry"]').forEach(function (entry) {
+      entry.setAttribute("role", "listitem");
+    });
   }
 
   // A chart wider than its column scrolls inside its frame (a phone, the
@@ -219,8 +246,13 @@
     var links = document.querySelectorAll("a.ri-csv[data-download]");
     for (var i = 0; i < links.length; i++) links[i].setAttribute("download", links[i].getAttribute("data-download"));
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", markDownloads);
-  else markDownloads();
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", markDownloads);
+    document.addEventListener("DOMContentLoaded", namedPage);
+  } else {
+    markDownloads();
+    namedPage();
+  }
 
   // Printing shows every chart.
   window.addEventListener("beforeprint", function () { waiting.forEach(start); });
