@@ -62,6 +62,18 @@ CUT_TEXT = """embed => [...embed.querySelectorAll('svg.marks')].flatMap(svg => {
   }).map(t => t.textContent.slice(0, 50));
 })"""
 
+# Point marks that stick out of their plot's box at an axis end (half a dot cut off).
+CUT_MARKS = """embed => [...embed.querySelectorAll('svg.marks g.mark-symbol')].flatMap(marks => {
+  let cell = marks.parentElement;
+  while (cell && !cell.querySelector(':scope > path.background')) cell = cell.parentElement;
+  if (!cell) return [];
+  const box = cell.querySelector(':scope > path.background').getBoundingClientRect();
+  return [...marks.querySelectorAll('path')].filter(p => {
+    const r = p.getBoundingClientRect();
+    return r.width > 0 && getComputedStyle(p).opacity !== '0' && (r.left < box.left - 0.5 || r.right > box.right + 0.5);
+  }).map(p => (p.getAttribute('aria-label') || 'a point').slice(0, 60));
+})"""
+
 CHARTS = """() => [...document.querySelectorAll('figure.ri-chart')].map(figure => {
   const embed = figure.querySelector('.vega-embed');
   const drawn = embed && embed.querySelector('svg.marks, canvas');
@@ -194,7 +206,8 @@ def test_every_chart_has_description_table_and_csv(desktop_visits):
 @pytest.mark.parametrize("phone", PHONES, ids=lambda phone: f"{phone['width']}px")
 def test_no_sideways_scrolling_on_a_phone(site, browser, phone):
     """No page scrolls sideways, no chart sticks out of its column, and no chart
-    cuts off its own text (a title or legend wider than the chart is clipped)."""
+    cuts off its own text (a title or legend wider than the chart is clipped) or
+    the points at the ends of its axes."""
     problems = []
     for path in pages():
         context, page = _open(browser, site, path, phone)
@@ -211,7 +224,8 @@ def test_no_sideways_scrolling_on_a_phone(site, browser, phone):
                     // a frame that scrolls must be reachable from the keyboard
                     unreachable: !!wrapper && wrapper.scrollWidth > wrapper.clientWidth + 1
                                  && wrapper.getAttribute('tabindex') !== '0',
-                    clipped: (""" + CUT_TEXT + """)(e)};
+                    clipped: (""" + CUT_TEXT + """)(e),
+                    halved: (""" + CUT_MARKS + """)(e)};
           }),
           // the outermost elements that stick out: the likely culprits
           wide: [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1
@@ -229,6 +243,8 @@ def test_no_sideways_scrolling_on_a_phone(site, browser, phone):
                 problems.append(f"{name}: chart {embed['id']} scrolls in its frame, which the keyboard cannot reach")
             if embed["clipped"]:
                 problems.append(f"{name}: chart {embed['id']} cuts off text: {embed['clipped'][:3]}")
+            if embed["halved"]:
+                problems.append(f"{name}: chart {embed['id']} cuts points at an axis end: {embed['halved'][:3]}")
         context.close()
     assert not problems, f"at {phone['width']}x{phone['height']}:\n" + "\n".join(problems)
 

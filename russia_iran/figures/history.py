@@ -167,7 +167,8 @@ def arms_to_iran(arms: pd.DataFrame) -> alt.TopLevelMixin:
     low, high, n = estimates_1989(arms)
     status = alt.selection_point(name="status_pick", fields=["status"], bind="legend")
     dots = alt.Chart(data).mark_point(filled=True, opacity=0.85).encode(
-        x=alt.X("year:Q", title="Year", scale=alt.Scale(domain=[1988, LAST_YEAR + 1]), axis=alt.Axis(format="d")),
+        x=alt.X("year:Q", title="Year", scale=alt.Scale(domain=[1988, LAST_YEAR + 1], padding=16),  # room for the largest dot
+                axis=alt.Axis(format="d")),
         y=alt.Y("label:N", title=None, sort=alt.EncodingSortField("year", order="ascending"),
                 # labels cut to fit a phone; whole in the tooltip and table
                 axis=alt.Axis(labelLimit=alt.ExprRef("containerSize()[0] < 480 ? 150 : 300"))),

@@ -238,7 +238,7 @@ def oil_prices(reported: pd.DataFrame) -> alt.TopLevelMixin:
     blends = list(OIL_TOPICS.values())
     colour = alt.Color("blend:N", title=None, scale=alt.Scale(
         domain=blends, range=["#555555", charts.COUNTRY_COLOURS["Russia"]]))
-    x = alt.X("date:T", title=None, scale=alt.Scale(domain=["2026-01-01", "2026-04-30"]),
+    x = alt.X("date:T", title=None, scale=alt.Scale(domain=["2026-01-01", "2026-04-30"], padding=8),
               axis=alt.Axis(format="%-d %b", labelFlush=True, labelBound=True, tickCount=6))
     y = alt.Y("value:Q", title=["US$ a barrel"], scale=alt.Scale(domain=[0, 130]))
     prices = alt.Chart().transform_filter(~alt.datum.budget)

@@ -83,8 +83,12 @@ def bwrap_command(job_dir: Path) -> list[str]:
             cmd += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
     for folder in ("/tmp", "/var/tmp", "/dev/shm", "/run"):
         cmd += ["--size", str(TMPFS_SIZE), "--tmpfs", folder]
-    for path in read_only_paths():  # after the empty folders: the project may live under /tmp
+    # The project folder is an empty read-only one holding only what is bound into it
+    # (it may live under /tmp, whose empty stand-in is writable).
+    cmd += ["--tmpfs", str(ROOT)]
+    for path in read_only_paths():
         cmd += ["--ro-bind", str(path), str(path)]
+    cmd += ["--remount-ro", str(ROOT)]
     for key, value in job_env(Path("/tmp")).items():
         cmd += ["--setenv", key, value]
     return cmd + ["--dir", "/tmp/home", "--bind", str(job_dir), str(job_dir), "--remount-ro", "/",
