@@ -12,6 +12,9 @@ CATEGORIES = list(charts.CATEGORY_COLOURS)
 ALL = "All categories"
 ALL_CHAPTERS = "All chapters"
 EDGE = 8  # pixels kept free at each end of the time axis, so no mark is cut in half
+# About one date label per 90 px of the page's width: on a phone, three or four
+# that fit, rather than a dozen month names of which overlap removal leaves one.
+DATE_AXIS = alt.Axis(labelFlush=True, labelBound=True, tickCount=alt.ExprRef("max(2, floor(containerSize()[0] / 90))"))
 # Where each chapter's page sits, relative to a page one folder deep (reference/, chapters/).
 CHAPTER_PAGES = {"history": "../chapters/01_history.html", "rapprochement": "../chapters/02_rapprochement.html",
                  "treaty": "../chapters/03_treaty.html", "postwar": "../chapters/04_postwar.html",
@@ -82,14 +85,14 @@ def chart(events: pd.DataFrame, *, title: str, description: str, subtitle: str |
     base = alt.Chart()  # the data sits on the concatenation, shared by both views
     detail = base.mark_point(size=90, opacity=0.85, cursor="pointer" if explore else "default").encode(
         x=alt.X("date:T", title=None, scale=alt.Scale(domain={"param": "period", "encoding": "x"}, padding=EDGE),
-                axis=alt.Axis(labelFlush=True, labelBound=True)),
+                axis=DATE_AXIS),
         y=alt.Y("category:N", title=None, sort=present),
         color=colour, shape=shape, tooltip=tooltip, **extra,
     ).add_params(*controls).transform_filter(chosen).properties(
         width="container", height=max(120, 28 * len(present)))
     overview = base.mark_tick(thickness=1.5, size=14).encode(
         x=alt.X("date:T", title=["Drag to zoom;", "double-click to reset"], scale=alt.Scale(padding=EDGE),
-                axis=alt.Axis(labelFlush=True, labelBound=True)),
+                axis=DATE_AXIS),
         color=colour,
         tooltip=[alt.Tooltip("date:T", title="Date", format="%Y"), alt.Tooltip("title:N", title="Event")],
     ).add_params(brush).transform_filter(chosen).properties(width="container", height=36)
