@@ -19,6 +19,14 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
+def pytest_collection_modifyitems(items):
+    """Tests that need the built book or a browser are marked ``book``, so that a quick run
+    (``./run.sh test -m "not slow and not book"``) leaves them and the kernels out."""
+    for item in items:
+        if {"built_book", "site", "browser", "take_away"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.book)
+
+
 def jupyter_book_build() -> subprocess.CompletedProcess:
     """The README's build, with warnings as errors, as a subprocess."""
     command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "-W", "-n", "--keep-going"]
@@ -90,6 +98,17 @@ def offline_page(browser, url: str, width: int = 1280):
 def pages() -> list[Path]:
     """Every HTML page of the built book (the book's own, not vendored files)."""
     return sorted(p for p in HTML.rglob("*.html") if "_vendor" not in p.parts and "_static" not in p.parts)
+
+
+@pytest.fixture(scope="session")
+def assigned(tmp_path_factory) -> dict:
+    """otter assign on every master, without running its tests: the student notebook, the
+    solutions notebook and the autograder zip that otter itself writes, by assignment."""
+    from russia_iran import assignments
+
+    work = tmp_path_factory.mktemp("assigned")
+    return {master.stem: assignments.assign(master, work / master.stem, run_tests=False)
+            for master in sorted(assignments.MASTERS_DIR.glob("*.ipynb"))}
 
 
 @pytest.fixture(scope="session")

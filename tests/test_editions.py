@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import html
 import json
 import re
+import zipfile
 
 import pytest
 
@@ -19,17 +21,46 @@ MIN_SECRET_LENGTH = 16
 MIN_RUBRIC_WORDS = 12
 
 
-def flatten(text: str) -> str:
-    """Text without tags or entities, whitespace folded: what a reader or a search could find."""
-    return " ".join(html.unescape(TAG.sub(" ", text)).split())
+def flatten(path) -> str:
+    """What a reader or a search could find in a file, whitespace folded: a page's text without
+    tags or entities (highlighted code reads as written), a notebook's cells as written."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".ipynb":
+        try:
+            text = "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                             for c in json.loads(text)["cells"])
+        except (ValueError, KeyError, TypeError):
+            pass
+    return " ".join(html.unescape(TAG.sub("", text)).split())
 
 
-def secrets() -> set[str]:
+def secrets(assigned: dict) -> set[str]:
+    """What otter itself withholds from students, read from its own outputs (not from the
+    module's parser of the masters): lines of the solutions notebook's code that its student
+    notebook lacks, and the lines of the autograder's hidden tests that no public test has."""
     found = set()
-    for master in MASTERS:
-        lines, _public_tests = assignments.secret_lines(json.loads(master.read_text(encoding="utf-8")))
-        found |= {line for line in lines if len(line) >= MIN_SECRET_LENGTH}
-    return found
+    for made in assigned.values():
+        student = set(code_lines(made.student_notebook))
+        found |= {line for line in code_lines(made.solutions_notebook)
+                  if line not in student and not re.match(r"# (BEGIN|END) ", line)}
+        with zipfile.ZipFile(made.autograder_zip) as z:
+            tests = [z.read(n).decode() for n in z.namelist() if re.fullmatch(r"tests/q\w+\.py", n)]
+        hidden, public = set(), set()
+        for source in tests:
+            for node in ast.parse(source).body:
+                if isinstance(node, ast.FunctionDef):
+                    is_hidden = any(isinstance(k, ast.keyword) and k.arg == "hidden" and getattr(k.value, "value", False)
+                                    for d in node.decorator_list if isinstance(d, ast.Call) for k in d.keywords)
+                    lines = {" ".join(ast.get_source_segment(source, s).split()) for s in node.body}
+                    (hidden if is_hidden else public).update(lines)
+        found |= hidden - public - student
+    return {line for line in found if len(line) >= MIN_SECRET_LENGTH}
+
+
+def code_lines(notebook) -> list[str]:
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return [" ".join(line.split()) for c in cells if c["cell_type"] == "code"
+            for line in ("".join(c["source"]) if isinstance(c["source"], list) else c["source"]).splitlines()]
 
 
 def rubric_passages() -> set[str]:
@@ -52,13 +83,15 @@ def test_committed_student_notebook_is_current(master):
     assert not assignments.is_stale(master, student), f"run: python -m russia_iran.assignments build ({student.name})"
 
 
-def test_student_edition_holds_no_solution_hidden_test_or_rubric_answer(built_book):
+def test_student_edition_holds_no_solution_hidden_test_or_rubric_answer(built_book, assigned):
     assert MASTERS and RUBRICS.exists()
-    needles = secrets() | rubric_passages()
+    needles = secrets(assigned) | rubric_passages()
     assert len(needles) > 20, "the masters and rubrics should yield many lines to look for"
+    for made in assigned.values():  # the search does find what it looks for
+        assert any(n in flatten(made.solutions_notebook) for n in needles), made.solutions_notebook
     leaks = {}
     for path in student_edition_files():
-        text = flatten(path.read_text(encoding="utf-8", errors="replace"))
+        text = flatten(path)
         found = [n for n in needles if n in text]
         if found:
             leaks[str(path.relative_to(ROOT))] = found[:3]
