@@ -21,6 +21,7 @@ import altair as alt
 import pandas as pd
 
 from .charts import chart_data
+from .vocabulary import UNITS
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 BETWEEN_TAGS = re.compile(r">\n\s*<")  # pandas' indentation
@@ -34,9 +35,6 @@ DOWNLOAD_HANDLER = (
     "this.download=this.getAttribute('data-download');"
     "this.href='data:text/csv;charset=utf-8,'+encodeURIComponent(r.join('\n')+'\n');return true"
 ).replace("\r", "\\r").replace("\n", "\\n")
-
-
-UNITS = {"usd": "US$", "pct": "(%)", "bn": "bn", "mw": "MW", "id": "id"}
 
 
 def header(column: str) -> str:

@@ -16,13 +16,8 @@ import pandas as pd
 
 from .. import charts
 from ..sources import short_citation
-from .reading import BASIS_LABELS
+from ..vocabulary import BASIS_LABELS, MEASURE_LABELS
 
-MEASURE_LABELS = {
-    "turnover": "Turnover (both directions)",
-    "russian_exports": "Russian exports to Iran",
-    "iranian_exports": "Iranian exports to Russia",
-}
 CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
 INVASION_YEAR = 2022
 ALL_BASES = "All bases"

@@ -8,14 +8,7 @@ import altair as alt
 import pandas as pd
 
 from .. import charts
-
-BASIS_LABELS = {
-    "russian_customs": "Russian customs", "iranian_customs": "Iranian customs",
-    "eec": "Eurasian Economic Commission", "imf_dots": "IMF DOTS", "un_comtrade": "UN Comtrade",
-    "official_statement": "Official's statement", "secondary": "Analyst or press figure",
-    "partner_statistics": "Partner's statistics (mirror)",
-}
-
+from ..vocabulary import BASIS_LABELS
 
 def turnover(trade: pd.DataFrame) -> pd.DataFrame:
     """Turnover rows with a readable basis label, oldest first."""

@@ -10,25 +10,12 @@ import pandas as pd
 
 from .. import charts
 from ..sources import keys_in
+from ..vocabulary import COMMITMENT_LABELS, DOMAIN_LABELS, TREATY_LABELS
 
-TREATY_LABELS = {
-    "russia-iran-2025": "Russia–Iran 2025",
-    "russia-dprk-2024": "Russia–DPRK 2024",
-    "russia-iran-2001": "Russia–Iran 2001",
-}
 COMMITMENTS = ["binding", "consult", "intent", "not_read"]
-COMMITMENT_LABELS = {"binding": "Binding (shall / shall not)", "consult": "Consult or coordinate",
-                     "intent": "Intent (strive, promote)", "not_read": "Not read: not coded"}
 COMMITMENT_LETTERS = {"binding": "B", "consult": "C", "intent": "I", "not_read": "·"}
 COMMITMENT_COLOURS = {"binding": charts.PALETTE[1], "consult": charts.PALETTE[0],
                       "intent": charts.PALETTE[2], "not_read": "#e3e3e3"}
-DOMAIN_LABELS = {
-    "general": "General aims and principles", "security": "Security", "military_technical": "Military cooperation",
-    "counter_terrorism": "Counter-terrorism", "energy": "Energy", "finance_trade": "Finance, trade, sanctions",
-    "transport": "Transport", "information": "Information and media", "culture_science": "Culture and science",
-    "legal": "Legal", "multilateral": "Multilateral bodies", "final_provisions": "Final provisions",
-    "unknown": "Unknown (not read)",
-}
 ALL_TREATIES = "Both treaties"
 ALL_DOMAINS = "All domains"
 
