@@ -47,3 +47,14 @@ def keys_in(column) -> list[str]:
         for key in str(cell).split(";"):
             seen.setdefault(key, None)
     return list(seen)
+
+
+def citations(cell: str) -> str:
+    """'Kozhanov (2023); Riddle Russia (2025)' for a sources cell; an unknown key is shown as itself."""
+    names = []
+    for key in str(cell).split(";"):
+        try:
+            names.append(short_citation(key))
+        except KeyError:
+            names.append(key)
+    return "; ".join(names)

@@ -17,8 +17,9 @@ import altair as alt
 import pandas as pd
 
 from .. import charts
-from ..sources import keys_in
-from .rapprochement import _cite, proportion_data
+from ..sources import citations, keys_in
+from . import timeline
+from .rapprochement import proportion_data
 
 WAR_START, WAR_END = pd.Timestamp("2025-06-13"), pd.Timestamp("2025-06-24")
 YEARS = [2021, 2023, 2025]
@@ -118,7 +119,7 @@ def war_days(events: pd.DataFrame, start: str = "2025-06-12", end: str = "2025-0
     if rows.empty:
         raise ValueError(f"no events between {start} and {end}")
     rows["day_of_war"] = (rows["date"] - WAR_START).dt.days + 1
-    rows["source"] = rows["sources"].map(_cite)
+    rows["source"] = rows["sources"].map(citations)
     data = rows[["date", "day_of_war", "title", "summary", "category", "relation", "source", "sources"]]
     present = [c for c in charts.CATEGORY_COLOURS if c in set(data["category"])]
     pick = alt.param(name="war_category", value="All", bind=alt.binding_select(
@@ -321,7 +322,7 @@ def un_cover_frame(votes: pd.DataFrame) -> pd.DataFrame:
     rows["who"] = rows["voter"].map(VOTERS)
     rows["vote_words"] = charts.in_words(rows["vote"].astype(str))
     rows["partner_words"] = charts.in_words(rows["partner_position"].astype(str))
-    rows["source"] = rows["sources"].map(_cite)
+    rows["source"] = rows["sources"].map(citations)
     return rows[["date", "who", "resolution", "subject", "vote_words", "partner_words", "cover", "confidence",
                  "note", "source", "sources"]]
 
@@ -369,3 +370,12 @@ def cover_counts(votes: pd.DataFrame) -> dict[str, int]:
             out[f"{voter}_{level}"] = int((mine["cover"] == words).sum())
         out[f"{voter}_votes"] = len(mine)
     return out
+
+
+def events_timeline(events: pd.DataFrame) -> alt.TopLevelMixin:
+    """The chapter's events on a time axis (figures.timeline), with the chapter's title."""
+    return timeline.chart(
+        events,
+        title='After the war, Iran signed up to more Russian projects, not fewer',
+        description='Timeline of events in Russian-Iranian relations from the Israeli strikes of 13 June 2025 to February 2026, one row per category, coloured by category, with shape showing whether the module reads each event as cooperation, conflict or mixed.',
+        subtitle="Events of June 2025 to February 2026 discussed in this chapter; shape shows the module's reading of each event.")

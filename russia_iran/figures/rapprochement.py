@@ -15,8 +15,9 @@ import altair as alt
 import pandas as pd
 
 from .. import charts
-from ..sources import short_citation
+from ..sources import citations
 from ..vocabulary import BASIS_LABELS, MEASURE_LABELS
+from . import timeline
 
 CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
 INVASION_YEAR = 2022
@@ -24,17 +25,6 @@ ALL_BASES = "All bases"
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _cite(cell: str) -> str:
-    """'Kozhanov (2023); Riddle Russia (2025)' for a sources cell; unknown keys are shown as keys."""
-    names = []
-    for key in str(cell).split(";"):
-        try:
-            names.append(short_citation(key))
-        except KeyError:
-            names.append(key)
-    return "; ".join(names)
 
 
 def _label_basis(frame: pd.DataFrame) -> pd.Series:
@@ -108,7 +98,7 @@ def trade_points(trade: pd.DataFrame, start: int = 2013) -> pd.DataFrame:
     rows["measure_label"] = rows["measure"].map(MEASURE_LABELS)
     rows["basis_label"] = _label_basis(rows)
     rows["figure_kind"] = rows["preliminary"].map({True: "Preliminary or part-year", False: "Whole-year figure"})
-    rows["source"] = rows["sources"].map(_cite)
+    rows["source"] = rows["sources"].map(citations)
     columns = ["year", "measure_label", "value_usd_bn", "basis_label", "figure_kind", "confidence",
                "source", "note", "sources"]
     return rows[columns].sort_values(["year", "measure_label", "value_usd_bn"]).reset_index(drop=True)
@@ -194,7 +184,7 @@ def arms_events(arms: pd.DataFrame) -> pd.DataFrame:
     rows["weapon_type"] = charts.in_words(rows["weapon_type"])
     rows["quantity_text"] = rows["quantity"].map(lambda q: "" if pd.isna(q) else f"{int(q):,}")
     rows["value_text"] = rows["value_usd_bn"].map(lambda v: "" if pd.isna(v) else f"{v:g}")
-    rows["source"] = rows["sources"].map(_cite)
+    rows["source"] = rows["sources"].map(citations)
     columns = ["year", "direction", "step", "system", "weapon_type", "quantity_text", "value_text",
                "status_label", "confirmed", "confidence", "source", "note", "sources"]
     return rows[columns].sort_values(["year", "direction", "step"]).reset_index(drop=True)
@@ -330,7 +320,7 @@ def proportion_data(partners: pd.DataFrame, trade: pd.DataFrame, start: int = 20
     rows["bilateral"] = ((rows["reporter"] == "Russia") & (rows["partner"] == "Iran")) | (
         (rows["reporter"] == "Iran") & (rows["partner"] == "Russia"))
     rows["basis_label"] = _label_basis(rows)
-    rows["source"] = rows["sources"].map(_cite)
+    rows["source"] = rows["sources"].map(citations)
     rows["year"] = rows["year"].astype(int)
     columns = ["reporter", "partner", "year", "value_usd_bn", "share_pct", "share_of", "bilateral", "basis_label",
                "other_figures", "source", "note", "sources"]
@@ -411,7 +401,7 @@ def trade_explorer_html(trade: pd.DataFrame, year: int, basis: str = ALL_BASES) 
         f"<tr><td>{html.escape(MEASURE_LABELS[r.measure])}</td><td>{r.value_usd_bn:.2f}</td>"
         f"<td>{html.escape(BASIS_LABELS.get(r.basis, r.basis))}</td>"
         f"<td>{'yes' if r.preliminary else 'no'}</td><td>{html.escape(change(r))}</td>"
-        f"<td>{html.escape(_cite(r.sources))}</td></tr>"
+        f"<td>{html.escape(citations(r.sources))}</td></tr>"
         for r in rows.itertuples())
     try:
         spread = turnover_range(trade, year)
@@ -445,3 +435,12 @@ def trade_explorer(trade: pd.DataFrame, year: int = INVASION_YEAR, basis: str = 
     }
     return explorer(controls, render=lambda year, basis: trade_explorer_html(trade, year, basis),
                     title="Russia–Iran trade: one year, one basis")
+
+
+def events_timeline(events: pd.DataFrame) -> alt.TopLevelMixin:
+    """The chapter's events on a time axis (figures.timeline), with the chapter's title."""
+    return timeline.chart(
+        events,
+        title='In two years, drones, railways and summits tied Moscow and Tehran closer',
+        description='Timeline of events in Russian-Iranian relations from January 2022 to September 2024, one row per category of event, coloured by category, with shape showing whether the module reads each event as cooperation, conflict or mixed.',
+        subtitle="Events of 2022–2024 discussed in this chapter; shape shows the module's reading of each event.")

@@ -11,6 +11,7 @@ import pandas as pd
 from .. import charts
 from ..sources import keys_in
 from ..vocabulary import COMMITMENT_LABELS, DOMAIN_LABELS, TREATY_LABELS
+from . import timeline
 
 COMMITMENTS = ["binding", "consult", "intent", "not_read"]
 COMMITMENT_LETTERS = {"binding": "B", "consult": "C", "intent": "I", "not_read": "·"}
@@ -349,3 +350,12 @@ def domain_renderer(provisions: pd.DataFrame):
     def render(domain: str = "security", include_unread: bool = False) -> str:
         return domain_table(provisions, domain, include_unread)
     return render
+
+
+def events_timeline(events: pd.DataFrame) -> alt.TopLevelMixin:
+    """The chapter's events on a time axis (figures.timeline), with the chapter's title."""
+    return timeline.chart(
+        events,
+        title="Twenty months from Raisi's death to a treaty in force",
+        description="Timeline of events from May 2024 to October 2025 in Russian–Iranian relations: the treaty's negotiation, signature, ratification and entry into force, and the trade, gas and railway agreements around it, one row per category.",
+        subtitle="Events discussed in this chapter; shape shows the module's reading of each event.")

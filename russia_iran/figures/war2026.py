@@ -15,7 +15,8 @@ import altair as alt
 import pandas as pd
 
 from .. import charts
-from .rapprochement import _cite
+from ..sources import citations
+from . import timeline
 
 CHAPTER = "war2026"
 WAR_START = pd.Timestamp("2026-02-28")
@@ -122,7 +123,7 @@ def reactions_frame(reactions: pd.DataFrame) -> pd.DataFrame:
                    + rows["date"].dt.strftime("%-d %b"))
     if rows["who"].duplicated().any():
         raise ValueError(f"two statements share a label: {sorted(rows.loc[rows['who'].duplicated(), 'who'])}")
-    rows["source"] = rows["sources"].map(_cite)
+    rows["source"] = rows["sources"].map(citations)
     for act in REACTION_ACTS:
         rows[act] = rows[act].fillna(False).astype(bool).map({True: "yes", False: "no"})
     return rows[["row", "date", "who", "speaker", "office", "perspective", *REACTION_ACTS, "summary", "source",
@@ -179,7 +180,7 @@ def bushehr_frame(reported: pd.DataFrame) -> pd.DataFrame:
     if rows.empty:
         raise ValueError("no Bushehr staff figures in the data")
     rows["figure"] = rows["topic"].map(BUSHEHR_TOPICS)
-    rows["source"] = rows["sources"].map(_cite)
+    rows["source"] = rows["sources"].map(citations)
     return rows[["date", "topic", "figure", "value", "reported_by", "source", "note", "sources"]]
 
 
@@ -227,7 +228,7 @@ def oil_frame(reported: pd.DataFrame) -> pd.DataFrame:
         raise ValueError("no oil prices in the data")
     rows["blend"] = rows["topic"].map(OIL_TOPICS)
     rows["budget"] = rows["measure"] == BUDGET_MEASURE
-    rows["source"] = rows["sources"].map(_cite)
+    rows["source"] = rows["sources"].map(citations)
     return rows[["date", "date_precision", "blend", "value", "measure", "budget", "reported_by", "confidence",
                  "source", "note", "sources"]]
 
@@ -279,7 +280,7 @@ def oil_prices(reported: pd.DataFrame) -> alt.TopLevelMixin:
 def tolls_frame(reported: pd.DataFrame) -> pd.DataFrame:
     """The unrest death tolls, each with who gave it."""
     rows = figures_of(reported, "unrest_deaths").copy()
-    rows["source"] = rows["sources"].map(_cite)
+    rows["source"] = rows["sources"].map(citations)
     return rows[["date", "value", "measure", "reported_by", "confidence", "source", "note", "sources"]]
 
 
@@ -321,7 +322,7 @@ def claims_frame(claims: pd.DataFrame) -> pd.DataFrame:
     rows["position_words"] = rows["position"].map(POSITION_WORDS)
     if rows[["basis_words", "position_words"]].isna().any().any():
         raise ValueError("a claim report has a basis or position without words")
-    rows["source"] = rows["sources"].map(_cite)
+    rows["source"] = rows["sources"].map(citations)
     return rows[["claim", "date", "outlet", "speaker", "basis_words", "position_words", "summary", "source",
                  "sources"]]
 
@@ -401,3 +402,12 @@ def numbers(events: pd.DataFrame, reactions: pd.DataFrame, reported: pd.DataFram
     out["revenue_feb_fall_pct"] = round(100 * (1 - out["revenue_feb26"] / out["revenue_feb25"]), 1)
     out["staff_left_share_pct"] = round(100 * (1 - out["staff_mar17"] / out["staff_nov"]))
     return out
+
+
+def events_timeline(events: pd.DataFrame) -> alt.TopLevelMixin:
+    """The chapter's events on a time axis (figures.timeline), with the chapter's title."""
+    return timeline.chart(
+        events,
+        title='Moscow spoke often in 2026, but the war was ended by others',
+        description='Timeline of events in Russian-Iranian relations from the Iranian unrest of December 2025 to June 2026, one row per category, coloured by category, with shape showing whether the module reads each event as cooperation, conflict or mixed.',
+        subtitle="Events of December 2025 to June 2026 discussed in this chapter; shape shows the module's reading of each event.")
