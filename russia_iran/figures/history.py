@@ -15,7 +15,6 @@ import pandas as pd
 from .. import charts
 from ..basemap import SOURCE_NOTE, countries
 from ..sources import keys_in, short_citation
-from . import timeline
 
 FIRST_YEAR, LAST_YEAR = 1722, 2021
 RELATIONS = ["cooperation", "mixed", "conflict"]
@@ -37,6 +36,14 @@ ERAS = [
     ("2015–2021", "Syria and the JCPOA", 2015, 2021),
 ]
 ERA_LABELS = [label for label, *_ in ERAS]
+
+# The chapter's timeline (figures.timeline.chart), titled like the other charts.
+TIMELINE = {
+    "title": 'Three centuries of swings between war and partnership',
+    "description": 'Timeline of events in Russian-Iranian relations from 1722 to 2021, one row per category of event, with shape showing whether the module reads each event as cooperation, conflict or mixed.',
+    "subtitle": "Events from 1722 to 2021; shape shows the module's reading of each event.",
+}
+
 
 
 def era_of(year: int) -> str:
@@ -354,12 +361,3 @@ def era_explorer(events: pd.DataFrame, era: str = "1800–1829"):
                               value=era, description="Era")
     return explorer({"era": picker}, render=lambda era: era_summary(era, rows),
                     title="Cooperation and conflict in one era")
-
-
-def events_timeline(events: pd.DataFrame) -> alt.TopLevelMixin:
-    """The chapter's events on a time axis (figures.timeline), with the chapter's title."""
-    return timeline.chart(
-        events,
-        title='Three centuries of swings between war and partnership',
-        description='Timeline of events in Russian-Iranian relations from 1722 to 2021, one row per category of event, with shape showing whether the module reads each event as cooperation, conflict or mixed.',
-        subtitle="Events from 1722 to 2021; shape shows the module's reading of each event.")

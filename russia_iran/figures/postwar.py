@@ -18,7 +18,6 @@ import pandas as pd
 
 from .. import charts
 from ..sources import citations, keys_in
-from . import timeline
 from .rapprochement import proportion_data
 
 WAR_START, WAR_END = pd.Timestamp("2025-06-13"), pd.Timestamp("2025-06-24")
@@ -35,6 +34,14 @@ MEASURES = {"trade_share": "Share of the other in one's goods trade",
 
 
 # ---------------------------------------------------------------- helpers for the prose
+
+# The chapter's timeline (figures.timeline.chart), titled like the other charts.
+TIMELINE = {
+    "title": 'After the war, Iran signed up to more Russian projects, not fewer',
+    "description": 'Timeline of events in Russian-Iranian relations from the Israeli strikes of 13 June 2025 to February 2026, one row per category, coloured by category, with shape showing whether the module reads each event as cooperation, conflict or mixed.',
+    "subtitle": "Events of June 2025 to February 2026 discussed in this chapter; shape shows the module's reading of each event.",
+}
+
 
 
 def postwar_events(events: pd.DataFrame) -> pd.DataFrame:
@@ -370,12 +377,3 @@ def cover_counts(votes: pd.DataFrame) -> dict[str, int]:
             out[f"{voter}_{level}"] = int((mine["cover"] == words).sum())
         out[f"{voter}_votes"] = len(mine)
     return out
-
-
-def events_timeline(events: pd.DataFrame) -> alt.TopLevelMixin:
-    """The chapter's events on a time axis (figures.timeline), with the chapter's title."""
-    return timeline.chart(
-        events,
-        title='After the war, Iran signed up to more Russian projects, not fewer',
-        description='Timeline of events in Russian-Iranian relations from the Israeli strikes of 13 June 2025 to February 2026, one row per category, coloured by category, with shape showing whether the module reads each event as cooperation, conflict or mixed.',
-        subtitle="Events of June 2025 to February 2026 discussed in this chapter; shape shows the module's reading of each event.")

@@ -17,7 +17,6 @@ import pandas as pd
 from .. import charts
 from ..sources import citations
 from ..vocabulary import BASIS_LABELS, MEASURE_LABELS
-from . import timeline
 
 CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
 INVASION_YEAR = 2022
@@ -25,6 +24,14 @@ ALL_BASES = "All bases"
 
 
 # ---------------------------------------------------------------- helpers
+
+# The chapter's timeline (figures.timeline.chart), titled like the other charts.
+TIMELINE = {
+    "title": 'In two years, drones, railways and summits tied Moscow and Tehran closer',
+    "description": 'Timeline of events in Russian-Iranian relations from January 2022 to September 2024, one row per category of event, coloured by category, with shape showing whether the module reads each event as cooperation, conflict or mixed.',
+    "subtitle": "Events of 2022–2024 discussed in this chapter; shape shows the module's reading of each event.",
+}
+
 
 
 def _label_basis(frame: pd.DataFrame) -> pd.Series:
@@ -435,12 +442,3 @@ def trade_explorer(trade: pd.DataFrame, year: int = INVASION_YEAR, basis: str = 
     }
     return explorer(controls, render=lambda year, basis: trade_explorer_html(trade, year, basis),
                     title="Russia–Iran trade: one year, one basis")
-
-
-def events_timeline(events: pd.DataFrame) -> alt.TopLevelMixin:
-    """The chapter's events on a time axis (figures.timeline), with the chapter's title."""
-    return timeline.chart(
-        events,
-        title='In two years, drones, railways and summits tied Moscow and Tehran closer',
-        description='Timeline of events in Russian-Iranian relations from January 2022 to September 2024, one row per category of event, coloured by category, with shape showing whether the module reads each event as cooperation, conflict or mixed.',
-        subtitle="Events of 2022–2024 discussed in this chapter; shape shows the module's reading of each event.")

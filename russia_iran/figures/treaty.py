@@ -11,7 +11,6 @@ import pandas as pd
 from .. import charts
 from ..sources import keys_in
 from ..vocabulary import COMMITMENT_LABELS, DOMAIN_LABELS, TREATY_LABELS
-from . import timeline
 
 COMMITMENTS = ["binding", "consult", "intent", "not_read"]
 COMMITMENT_LETTERS = {"binding": "B", "consult": "C", "intent": "I", "not_read": "·"}
@@ -46,6 +45,14 @@ def provisions_frame(provisions: pd.DataFrame) -> pd.DataFrame:
     rows = rows.sort_values(["treaty", "article"], key=lambda s: s.map(order) if s.name == "treaty" else s)
     return rows[["treaty_label", "article", "domain_label", "commitment", "commitment_label", "code",
                  "paraphrase", "sources"]].reset_index(drop=True)
+
+# The chapter's timeline (figures.timeline.chart), titled like the other charts.
+TIMELINE = {
+    "title": "Twenty months from Raisi's death to a treaty in force",
+    "description": "Timeline of events from May 2024 to October 2025 in Russian–Iranian relations: the treaty's negotiation, signature, ratification and entry into force, and the trade, gas and railway agreements around it, one row per category.",
+    "subtitle": "Events discussed in this chapter; shape shows the module's reading of each event.",
+}
+
 
 
 def read_counts(provisions: pd.DataFrame, treaty: str) -> dict[str, int]:
@@ -350,12 +357,3 @@ def domain_renderer(provisions: pd.DataFrame):
     def render(domain: str = "security", include_unread: bool = False) -> str:
         return domain_table(provisions, domain, include_unread)
     return render
-
-
-def events_timeline(events: pd.DataFrame) -> alt.TopLevelMixin:
-    """The chapter's events on a time axis (figures.timeline), with the chapter's title."""
-    return timeline.chart(
-        events,
-        title="Twenty months from Raisi's death to a treaty in force",
-        description="Timeline of events from May 2024 to October 2025 in Russian–Iranian relations: the treaty's negotiation, signature, ratification and entry into force, and the trade, gas and railway agreements around it, one row per category.",
-        subtitle="Events discussed in this chapter; shape shows the module's reading of each event.")

@@ -16,7 +16,6 @@ import pandas as pd
 
 from .. import charts
 from ..sources import citations
-from . import timeline
 
 CHAPTER = "war2026"
 WAR_START = pd.Timestamp("2026-02-28")
@@ -39,6 +38,14 @@ POSITION_COLOURS = {"reports it": "#D55E00", "denies it": "#0072B2", "no comment
 
 
 # ---------------------------------------------------------------- helpers for the prose
+
+# The chapter's timeline (figures.timeline.chart), titled like the other charts.
+TIMELINE = {
+    "title": 'Moscow spoke often in 2026, but the war was ended by others',
+    "description": 'Timeline of events in Russian-Iranian relations from the Iranian unrest of December 2025 to June 2026, one row per category, coloured by category, with shape showing whether the module reads each event as cooperation, conflict or mixed.',
+    "subtitle": "Events of December 2025 to June 2026 discussed in this chapter; shape shows the module's reading of each event.",
+}
+
 
 
 def confidence_shape() -> alt.Shape:
@@ -402,12 +409,3 @@ def numbers(events: pd.DataFrame, reactions: pd.DataFrame, reported: pd.DataFram
     out["revenue_feb_fall_pct"] = round(100 * (1 - out["revenue_feb26"] / out["revenue_feb25"]), 1)
     out["staff_left_share_pct"] = round(100 * (1 - out["staff_mar17"] / out["staff_nov"]))
     return out
-
-
-def events_timeline(events: pd.DataFrame) -> alt.TopLevelMixin:
-    """The chapter's events on a time axis (figures.timeline), with the chapter's title."""
-    return timeline.chart(
-        events,
-        title='Moscow spoke often in 2026, but the war was ended by others',
-        description='Timeline of events in Russian-Iranian relations from the Iranian unrest of December 2025 to June 2026, one row per category, coloured by category, with shape showing whether the module reads each event as cooperation, conflict or mixed.',
-        subtitle="Events of December 2025 to June 2026 discussed in this chapter; shape shows the module's reading of each event.")
