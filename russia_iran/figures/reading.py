@@ -31,7 +31,7 @@ def tooltips(trade: pd.DataFrame) -> alt.TopLevelMixin:
     """Turnover by year, one point per source's figure: hover for details."""
     data = turnover(trade)
     points = alt.Chart(data).mark_point(size=80).encode(
-        x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d"), scale=alt.Scale(zero=False)),
+        x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d"), scale=alt.Scale(zero=False, padding=8)),
         y=alt.Y("value_usd_bn:Q", title="Turnover, US$ billion"),
         color=alt.Color("basis_label:N", title="Statistical basis"),
         shape=alt.Shape("basis_label:N", title="Statistical basis"),
@@ -54,7 +54,7 @@ def threshold(trade: pd.DataFrame) -> alt.TopLevelMixin:
                                              name="Highlight turnover above (US$ bn): "))
     above = alt.datum.value_usd_bn >= level
     points = alt.Chart(data).mark_point(size=80, filled=True).encode(
-        x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d"), scale=alt.Scale(zero=False)),
+        x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d"), scale=alt.Scale(zero=False, padding=8)),
         y=alt.Y("value_usd_bn:Q", title="Turnover, US$ billion"),
         color=alt.condition(above, alt.value(charts.PALETTE[1]), alt.value("#bbbbbb")),
         shape=alt.condition(above, alt.value("triangle-up"), alt.value("circle")),
