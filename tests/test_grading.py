@@ -551,6 +551,18 @@ def test_setup_errors_are_plain_messages(tmp_path, zip_path, capsys):
     assert proc.returncode == 2 and "--timeout must be positive" in proc.stderr
 
 
+def test_without_bubblewrap_the_grader_says_so_before_grading(world_readable_dir, student_nb, zip_path, tmp_path):
+    write_nb(world_readable_dir / "a.ipynb", student_nb)
+    out = tmp_path / "g.csv"
+    no_bwrap = {"PATH": str(tmp_path), "LANG": "C.UTF-8"}  # python by its full path; no bwrap to find
+    proc = subprocess.run([sys.executable, "-m", "russia_iran.grading", str(world_readable_dir), "--assignment",
+                           "fixture", "--autograder", str(zip_path), "--master", str(FIXTURE_MASTER), "--out", str(out)],
+                          capture_output=True, text=True, timeout=120, env=no_bwrap, cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "bubblewrap" in proc.stderr and "--no-sandbox" in proc.stderr and "Traceback" not in proc.stderr
+    assert not out.exists() or read_rows(out) == []  # nothing was graded
+
+
 def test_precheck_only_batch_runs_no_kernel(world_readable_dir, zip_path, tmp_path):
     (world_readable_dir / "a.ipynb").write_bytes(b"")
     (world_readable_dir / "b.ipynb").write_text("[1, 2]")

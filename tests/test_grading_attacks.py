@@ -10,6 +10,7 @@ Network probes go to a server this test starts on 127.0.0.1; nothing leaves the 
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -403,8 +404,6 @@ def attacked(request, built):
     dropper.join(10)
     time.sleep(1)
     listener.close()
-    import csv
-
     with open(out, newline="", encoding="utf-8") as f:
         rows = {unescape_cell(r["file"]): r for r in csv.DictReader(f)}
     yield {"mode": mode, "done": done, "rows": rows, "cases": cases, "logs": logs, "hits": listener.hits,
@@ -470,3 +469,26 @@ def test_logs_keep_each_executed_notebook(attacked):
         assert (attacked["logs"] / f"{name}.log").is_file()
     executed = json.loads((attacked["logs"] / "empty.ipynb.executed.ipynb").read_text())
     assert any(c.get("outputs") for c in executed["cells"] if c["cell_type"] == "code")
+
+
+@pytest.mark.slow
+def test_without_the_sandbox_the_two_stages_still_decide_the_grade(built, tmp_path):
+    """--no-sandbox (where bubblewrap cannot run): what a notebook patches in its own kernel
+    still cannot reach the tests, which run in stage two."""
+    student = json.loads(built.student_notebook.read_text(encoding="utf-8"))
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    cases = {"correct_q1.ipynb": ((), "2"), "patch_test_runner.ipynb": ((PATCH_TEST_RUNNER,), "0"),
+             "strip_asserts.ipynb": ((STRIP_ASSERTS,), "0")}
+    for name, (cells, _) in cases.items():
+        (folder / name).write_text(json.dumps(notebook(student, *cells, answer_q1=name == "correct_q1.ipynb")))
+    out = tmp_path / "gradebook.csv"
+    done = subprocess.run([sys.executable, "-m", "russia_iran.grading", str(folder), "--assignment", "fixture",
+                           "--autograder", str(built.autograder_zip), "--master", str(FIXTURE_MASTER),
+                           "--out", str(out), "--no-sandbox", "--timeout", "90"],
+                          capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "without a sandbox" in done.stdout
+    with open(out, newline="", encoding="utf-8") as f:
+        rows = {r["file"]: r for r in csv.DictReader(f)}
+    assert {name: rows[name]["total"] for name in cases} == {name: total for name, (_, total) in cases.items()}

@@ -16,6 +16,7 @@ import signal
 import stat
 import sys
 import tempfile
+import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -152,6 +153,8 @@ def grade_one(batch: Batch, sub: Submission, checked: Checked) -> Outcome:
         try:
             result = json.loads(second.output.strip().splitlines()[-1])
         except (ValueError, IndexError):
+            result = None
+        if not isinstance(result, dict):
             result = {"error": f"the tests could not be run (exit status {second.returncode}); see the log"}
         if "error" in result or not isinstance(result.get("questions"), dict):
             problem = short(result.get("error", "no result"), 300)
@@ -264,8 +267,6 @@ def grade_folder(args, assignment: Assignment, folder: Path, out: Path, logs: Pa
 
 def run_jobs(batch: Batch, to_run: list, gradebook: Gradebook, jobs: int) -> bool:
     """Grade in parallel, writing each row as it finishes. Returns True if interrupted (Ctrl-C)."""
-    import time
-
     def timed(sub, checked):
         start = time.monotonic()
         return grade_one(batch, sub, checked), time.monotonic() - start
