@@ -52,13 +52,18 @@ def _members() -> list[tuple[str, Path | str]]:
 
 
 def build(dest: Path = PACK) -> Path:
+    """Write the pack; an unchanged pack is left as it was (the pages that link it, which Sphinx
+    rereads when a linked file's time changes, are then not reread on every build)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     partial = dest.with_suffix(".partial")
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as pack:
         for name, content in _members():
             data = content.encode() if isinstance(content, str) else content.read_bytes()
             pack.writestr(zipfile.ZipInfo(name, FIXED_TIME), data, zipfile.ZIP_DEFLATED)
-    partial.replace(dest)
+    if dest.is_file() and dest.read_bytes() == partial.read_bytes():
+        partial.unlink()
+    else:
+        partial.replace(dest)
     return dest
 
 
