@@ -28,9 +28,10 @@ OUTPUT_HEAD = 200 * 1024     # kept from the start of a job's output
 OUTPUT_TAIL = 56 * 1024      # kept from its end
 TMPFS_SIZE = 512 * 1024 * 1024
 ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group", "nsswitch.conf", "hosts")
-NO_SANDBOX_NOTE = ("without a sandbox: submissions run as your own user and can read and write whatever you can "
-                   "(tests, masters, the gradebook) and reach the network; the two stages still keep a grade "
-                   "from being forged through the grader itself")
+NO_SANDBOX_NOTE = ("WITHOUT a sandbox: submissions run as your own user and can read and rewrite whatever you "
+                   "can (the hidden tests, other submissions, the gradebook) and reach the network; the two "
+                   "stages only stop tricks inside the notebook's own kernel (patching otter, built-ins or "
+                   "asserts). Grade this way only submissions you trust")
 
 
 class SandboxUnavailable(Exception):
