@@ -100,6 +100,18 @@ def pages() -> list[Path]:
     return sorted(p for p in HTML.rglob("*.html") if "_vendor" not in p.parts and "_static" not in p.parts)
 
 
+FIXTURE_MASTER = Path(__file__).parent / "fixtures" / "grading" / "fixture_master.ipynb"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """otter assign on the small fixture master of the grading tests (also runs its solutions
+    against every test)."""
+    from russia_iran import assignments
+
+    return assignments.assign(FIXTURE_MASTER, tmp_path_factory.mktemp("assign") / "dist")
+
+
 @pytest.fixture(scope="session")
 def assigned(tmp_path_factory) -> dict:
     """otter assign on every master, without running its tests: the student notebook, the

@@ -31,9 +31,8 @@ from russia_iran import assignments, grading
 from russia_iran.grading.gradebook import HEAD_COLUMNS, TAIL_COLUMNS, unescape_cell
 from russia_iran.paths import ROOT
 
-from conftest import processes_with
+from conftest import FIXTURE_MASTER, processes_with
 
-FIXTURE_MASTER = Path(__file__).parent / "fixtures" / "grading" / "fixture_master.ipynb"
 MARKER = "RIB_GRADING_MARKER_do_not_touch.txt"
 BATCH_TIMEOUT = 40  # seconds per submission in the batch (the endless loop must hit it; others need ~5-15 s)
 CORRECT = {
@@ -101,12 +100,6 @@ def world_readable_dir():
 
 
 # --------------------------------------------------------------------------- otter assign
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> assignments.AssignResult:
-    """otter assign on the fixture master (also runs the solutions against every test)."""
-    return assignments.assign(FIXTURE_MASTER, tmp_path_factory.mktemp("assign") / "dist")
 
 
 @pytest.fixture(scope="module")

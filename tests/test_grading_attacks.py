@@ -25,13 +25,11 @@ from pathlib import Path
 
 import pytest
 
-from russia_iran import assignments
 from russia_iran.grading.gradebook import unescape_cell
 from russia_iran.paths import ROOT
 
-from conftest import as_ordinary_user, processes_with
+from conftest import FIXTURE_MASTER, as_ordinary_user, processes_with
 
-FIXTURE_MASTER = Path(__file__).parent / "fixtures" / "grading" / "fixture_master.ipynb"
 ORDINARY_UID = 61234
 SHM_KEY = 0x52494221  # "RIB!"
 MODES = ["root", "ordinary user"] if os.geteuid() == 0 else ["ordinary user"]
@@ -337,11 +335,6 @@ def attack_reports(logs: Path, file: str) -> dict[str, list]:
     text = "".join("".join(o.get("text", "")) for c in json.loads(executed.read_text())["cells"]
                    for o in c.get("outputs", []) if isinstance(o, dict))
     return {m.group(1): json.loads(m.group(2)) for m in re.finditer(r"RIB-ATTACK (\w+) (\[.*\])", text)}
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> assignments.AssignResult:
-    return assignments.assign(FIXTURE_MASTER, tmp_path_factory.mktemp("assign") / "dist", run_tests=False)
 
 
 @pytest.fixture(scope="module", params=MODES)

@@ -65,12 +65,11 @@ def cell_errors(nb: dict) -> list[dict]:
     return errors
 
 
-def run(job_dir: Path) -> dict:
+def run(job_dir: Path, job: dict) -> dict:
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
 
-    job = json.loads((job_dir / "job.json").read_text(encoding="utf-8"))
     out = job_dir / "out"
     notebook_path = job_dir / job["notebook"]
     nb = nbformat.read(notebook_path, as_version=4)
@@ -94,7 +93,7 @@ def main(job_dir: str) -> int:
     job_dir = Path(job_dir)
     job = json.loads((job_dir / "job.json").read_text(encoding="utf-8"))
     limit_resources(job.get("memory_bytes", 0))
-    result = run(job_dir)
+    result = run(job_dir, job)
     (job_dir / "out" / "run.json").write_text(json.dumps(result), encoding="utf-8")
     return 0
 
