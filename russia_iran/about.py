@@ -1,8 +1,7 @@
 """The data sets described for readers, from datapackage.json and the data itself.
 
-The build writes this Markdown to reference/_datasets.md, which the
-"About the data" page includes, so the page can never disagree with the
-package's schemas.
+A cell of the "About the data" page (reference/about_data.md) displays this
+Markdown, so the page can never disagree with the package's schemas.
 """
 
 from __future__ import annotations
@@ -34,7 +33,7 @@ def _cell(text: str) -> str:
 def dataset_markdown(name: str) -> str:
     res = data.resource(name)
     frame = data.load(name)
-    lines = [f"# {res['title']}", "", f"`{name}` — {res['description']}", ""]
+    lines = [f"### {res['title']}", "", f"`{name}` — {res['description']}", ""]
     facts = [f"{len(frame)} rows"]
     if "sources" in frame:
         keys = keys_in(frame["sources"])
@@ -56,6 +55,4 @@ def dataset_markdown(name: str) -> str:
 
 
 def datasets_markdown() -> str:
-    header = ("<!-- Written by the build from data/datapackage.json (russia_iran/about.py); "
-              "edit the package, not this file. -->\n\n")
-    return header + "\n".join(dataset_markdown(name) for name in data.names())
+    return "\n".join(dataset_markdown(name) for name in data.names())

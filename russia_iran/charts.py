@@ -1,6 +1,7 @@
 """The house style of every chart in the module.
 
-Importing this module registers and enables the ``russia_iran`` Altair theme.
+Importing this module registers and enables the ``russia_iran`` Altair theme,
+and registers the book's renderer (enabled only inside a book build).
 A chart function builds its marks and encodings, then passes the chart through
 ``finish`` which attaches the title that states the finding, the source line
 built from the data's citations, the licence and an accessible description.
@@ -8,11 +9,15 @@ built from the data's citations, the licence and an accessible description.
 
 from __future__ import annotations
 
+import json
+import math
+import os
 import textwrap
 
 import altair as alt
 import pandas as pd
 
+from .paths import BOOK_BUILD, CHART_CLASS
 from .sources import keys_in, short_citation
 
 # Okabe & Ito's colour-blind-safe palette, black swapped for a grey that
@@ -66,6 +71,29 @@ def house_theme() -> alt.theme.ThemeConfig:
             "point": {"size": 60, "filled": True},
         }
     }
+
+
+# The book's renderer: a chart becomes a placeholder holding its Vega-Lite spec, which
+# _static/russia_iran.js draws with the vega files the book serves itself (sphinx_ext.py).
+# JupyterLab keeps Altair's default renderer.
+def _json_safe(value):
+    """NaN and infinity, which JSON lacks, as null (Vega's missing value)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    return [_json_safe(item) for item in value] if isinstance(value, list) else value
+
+
+def book_markup(spec: dict, **_metadata) -> dict:
+    """A chart's HTML in the book: its spec as JSON, with every "<" escaped so the script cannot end early."""
+    data = json.dumps(_json_safe(spec), separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
+    return {"text/html": f'<div class="{CHART_CLASS}"><script type="application/json">{data}</script></div>'}
+
+
+alt.renderers.register("russia_iran_book", book_markup)
+if os.environ.get(BOOK_BUILD):
+    alt.renderers.enable("russia_iran_book")
 
 
 def in_words(codes: pd.Series) -> pd.Series:
