@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .masters import answer_names
+
 KEYS_DIR = Path(__file__).parent / "answer_keys"
 NOT_YET = "not right yet"
 
@@ -152,3 +154,29 @@ def check_encoding(name: str, chart, **channels: str) -> None:
         if shown != wanted:
             raise AssertionError(f"{name} is {NOT_YET}: its {channel} encoding should show {wanted}, as the "
                                  f"question asks; yours shows {shown or 'nothing'}")
+
+
+def write_keys(master: Path) -> Path | None:
+    """Run the master's solutions and write the salted digests its public checks compare against
+    (nothing for a master whose checks compare no value)."""
+    names = answer_names(master)
+    if not names:
+        return None
+    path = KEYS_DIR / f"{master.stem}.json"
+    path.parent.mkdir(exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")  # a failed write leaves the old keys whole
+    partial.write_text(json.dumps(keys_file(master.stem, master, names), indent=1, sort_keys=True) + "\n")
+    partial.replace(path)
+    return path
+
+
+def keys_are_stale(master: Path) -> bool:
+    """True if the committed answer keys differ from those the master's solutions give now."""
+    names = answer_names(master)
+    if not names:
+        return False
+    try:
+        committed = json.loads((KEYS_DIR / f"{master.stem}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    return committed != keys_file(master.stem, master, names)

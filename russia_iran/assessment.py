@@ -16,7 +16,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from .assignments import MASTERS_DIR, cell_source
+from .masters import MASTERS_DIR, cell_source
 from .paths import ROOT
 
 CHAPTERS_DIR = ROOT / "chapters"

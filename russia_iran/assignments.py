@@ -41,7 +41,6 @@ master changes nothing in git. ``is_stale`` also ignores cell ids altogether.
 from __future__ import annotations
 
 import argparse
-import ast
 import copy
 import hashlib
 import json
@@ -57,10 +56,10 @@ from pathlib import Path
 
 import yaml
 
+from .masters import (MASTERS_DIR, STUDENT_DIR, Question, cell_source, check_student_notebook,
+                      config_cell, read_master)
 from .paths import ROOT
 
-MASTERS_DIR = ROOT / "exercises" / "masters"
-STUDENT_DIR = ROOT / "exercises"
 AUTOGRADER_DIR = ROOT / "_build" / "autograder"
 
 ASSIGN_TIMEOUT = 900  # seconds; otter assign runs the solutions once
@@ -69,13 +68,6 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip file can hold
 
 class AssignError(RuntimeError):
     """otter assign failed, or its output is not what the module needs."""
-
-
-@dataclass(frozen=True)
-class Question:
-    name: str
-    points: float | None  # None: otter's default (1 per question, or the tests' points)
-    manual: bool
 
 
 @dataclass
@@ -96,169 +88,6 @@ class AssignResult:
     @property
     def auto_questions(self) -> list[Question]:
         return [q for q in self.questions if not q.manual]
-
-
-# --------------------------------------------------------------------------- master parsing
-
-_BLOCK = re.compile(r"#\s+(BEGIN|END)\s+(QUESTION|PROMPT|SOLUTION|TESTS)\b", re.IGNORECASE)
-_CONFIG = re.compile(r"#\s+ASSIGNMENT\s+CONFIG\b", re.IGNORECASE)
-
-
-def cell_source(cell: dict) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else str(src)
-
-
-def _unfence(cell: dict) -> tuple[str, str]:
-    """(cell type, text) with a Markdown ```otter fenced block read as a raw cell, as otter does."""
-    text = cell_source(cell)
-    kind = cell.get("cell_type", "")
-    if kind == "markdown":
-        lines = text.strip().splitlines()
-        if len(lines) >= 2 and lines[0].strip() == "```otter" and lines[-1].strip() == "```":
-            return "raw", "\n".join(lines[1:-1])
-    return kind, text
-
-
-def _yaml(text: str) -> dict:
-    body = text.split("\n", 1)[1] if "\n" in text else ""
-    data = yaml.safe_load(body) or {}
-    return data if isinstance(data, dict) else {}
-
-
-def read_master(master: Path) -> tuple[dict, list[Question]]:
-    """The assignment config and the questions of a master notebook."""
-    nb = json.loads(Path(master).read_text(encoding="utf-8"))
-    config: dict = {}
-    questions: list[Question] = []
-    for cell in nb.get("cells", []):
-        kind, text = _unfence(cell)
-        if kind != "raw":
-            continue
-        first = text.lstrip().split("\n", 1)[0]
-        if _CONFIG.match(first):
-            config.update(_yaml(text.lstrip()))
-        m = _BLOCK.match(first)
-        if m and m.group(1).upper() == "BEGIN" and m.group(2).upper() == "QUESTION":
-            q = _yaml(text.lstrip())
-            if "name" in q:
-                pts = q.get("points")
-                questions.append(Question(str(q["name"]),
-                                          float(pts) if isinstance(pts, (int, float)) else None,
-                                          bool(q.get("manual", False))))
-    return config, questions
-
-
-def normalised(line: str) -> list[str]:
-    """Comparable forms of one source line (no trailing otter marker, single spaces, ast form)."""
-    line = re.sub(r"#\s*(SOLUTION|SEED|IGNORE)(\s+NO PROMPT)?\s*$", "", line).strip()
-    if not line or line.startswith("#") or line in ("...", '"""', "'''"):
-        return []
-    out = [" ".join(line.split())]
-    try:  # otter rewrites tests with ast.unparse: compare that form too
-        out.append(ast.unparse(ast.parse(line)))
-    except SyntaxError:
-        pass
-    return out
-
-
-def secret_lines(master_nb: dict) -> tuple[set[str], int]:
-    """Solution lines and hidden-test lines of a master that must not reach students.
-
-    Returns (normalised lines, number of public test cells). A line that also occurs
-    in public material (prompts, public tests, other cells) is not counted as secret.
-    """
-    secret: set[str] = set()
-    public: set[str] = set()
-    public_tests = 0
-    stack: list[str] = []
-
-    for cell in master_nb.get("cells", []):
-        kind, text = _unfence(cell)
-        first = text.lstrip().split("\n", 1)[0]
-        m = _BLOCK.match(first) if kind == "raw" else None
-        if m:
-            if m.group(1).upper() == "BEGIN":
-                stack.append(m.group(2).upper())
-            elif stack:
-                stack.pop()
-            continue
-        if kind == "raw" and _CONFIG.match(first):
-            continue
-        block = stack[-1] if stack else None
-        lines = text.split("\n")
-        if block == "SOLUTION":
-            if kind == "markdown":
-                tags = cell.get("metadata", {}).get("tags", [])
-                target = public if "otter_include" in tags else secret
-                for line in lines:
-                    target.update(normalised(line))
-            else:
-                inside = False
-                for line in lines:
-                    s = line.strip()
-                    if re.match(r"#\s*BEGIN SOLUTION", s):
-                        inside = True
-                        continue
-                    if re.match(r"#\s*END SOLUTION", s):
-                        inside = False
-                        continue
-                    is_secret = inside or re.search(r"#\s*SOLUTION(\s+NO PROMPT)?\s*$", line)
-                    (secret if is_secret else public).update(normalised(line))
-        elif block == "TESTS":
-            config_end = 0
-            hidden = bool(re.search(r"\bhidden\b", first, re.IGNORECASE)) and first.strip().startswith("#")
-            if re.match(r'(?:.\s*=\s*)?""?"?\s*#\s*BEGIN\s*TEST\s*CONFIG', first, re.IGNORECASE):
-                for i, line in enumerate(lines):
-                    if re.match(r'""?"?\s*#\s*END\s*TEST\s*CONFIG', line, re.IGNORECASE):
-                        config_end = i + 1
-                        break
-                conf = _yaml("\n".join(lines[:config_end - 1])) if config_end else {}
-                hidden = bool(conf.get("hidden", hidden))
-            body = lines[config_end:]
-            if not hidden:
-                public_tests += 1
-            for line in body:
-                if line.rstrip().endswith("# IGNORE"):
-                    continue
-                (secret if hidden else public).update(normalised(line))
-        else:
-            for line in lines:
-                public.update(normalised(line))
-    return secret - public, public_tests
-
-
-def check_student_notebook(master: Path, student: Path) -> list[str]:
-    """Problems that would leak answers: solution lines, hidden tests, or outputs in the student notebook."""
-    master_nb = json.loads(Path(master).read_text(encoding="utf-8"))
-    student_nb = json.loads(Path(student).read_text(encoding="utf-8"))
-    problems: list[str] = []
-    secrets, public_tests = secret_lines(master_nb)
-
-    tests = student_nb.get("metadata", {}).get("otter", {}).get("tests", {}) or {}
-    texts: list[str] = []
-    n_cases = 0
-    for name, test in tests.items():
-        src = test if isinstance(test, str) else json.dumps(test)
-        texts.append(src)
-        if re.search(r"hidden\s*=\s*True|['\"]hidden['\"]\s*:\s*true", src):
-            problems.append(f"the tests of {name} stored in the student notebook include a hidden test")
-        n_cases += len(re.findall(r"@test_case\(", src)) if isinstance(test, str) else \
-            sum(len(s.get("cases", [])) for s in test.get("suites", []))
-    if n_cases > public_tests:
-        problems.append(f"the student notebook holds {n_cases} test cases but the master has only "
-                        f"{public_tests} public ones")
-    for i, cell in enumerate(student_nb.get("cells", [])):
-        texts.append(cell_source(cell))
-        if cell.get("outputs") or cell.get("execution_count") is not None:
-            problems.append(f"cell {i} of the student notebook has outputs")
-    student_lines: set[str] = set()
-    for text in texts:
-        for line in text.split("\n"):
-            student_lines.update(normalised(line))
-    for line in sorted(secrets & student_lines):
-        problems.append(f"a solution or hidden-test line reached the student notebook: {line!r}")
-    return problems
 
 
 # --------------------------------------------------------------------------- determinism
@@ -373,15 +202,14 @@ def _stage(master: Path, stage: Path) -> Path:
     """A copy of master in stage, with the support files beside it and its config
     told to put them, and the grading requirements, into the autograder zip."""
     nb = json.loads(master.read_text(encoding="utf-8"))
-    for index, cell in enumerate(nb.get("cells", [])):
-        kind, text = _unfence(cell)
-        if kind == "raw" and _CONFIG.match(text.lstrip().split("\n", 1)[0]):
-            config = _yaml(text.lstrip())
-            config.update(autograder_files=list(SUPPORT_FILES), requirements="requirements.txt",
-                          python_version=GRADING_PYTHON)
-            source = "# ASSIGNMENT CONFIG\n" + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
-            nb["cells"][index] = {"cell_type": "raw", "id": cell.get("id", "config"), "metadata": {}, "source": source}
-            break
+    found = config_cell(nb)
+    if found:
+        index, config = found
+        config.update(autograder_files=list(SUPPORT_FILES), requirements="requirements.txt",
+                      python_version=GRADING_PYTHON)
+        source = "# ASSIGNMENT CONFIG\n" + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
+        nb["cells"][index] = {"cell_type": "raw", "id": nb["cells"][index].get("id", "config"), "metadata": {},
+                              "source": source}
     staged = stage / master.name
     _write_notebook(nb, staged)
     for name in SUPPORT_FILES:
@@ -480,11 +308,13 @@ def build_all(masters_dir: Path = MASTERS_DIR, student_dir: Path = STUDENT_DIR,
             wrong.append(f"{master.name}: its ASSIGNMENT CONFIG says name: {name!r}; use name: {master.stem}")
     if wrong:
         raise AssignError("\n".join(wrong))
+    from . import answer_keys  # pandas: only when keys are written
+
     results = []
     Path(autograder_dir).mkdir(parents=True, exist_ok=True)
     for master in masters:
         with tempfile.TemporaryDirectory(prefix=f"assign-{master.stem}-") as tmp:
-            write_answer_keys(master)  # before otter runs the public checks against the solutions
+            answer_keys.write_keys(master)  # before otter runs the public checks against the solutions
             res = assign(master, Path(tmp) / "dist", run_tests=run_tests)
             student_out = Path(student_dir) / master.name
             zip_out = Path(autograder_dir) / f"{master.stem}-autograder.zip"
@@ -495,43 +325,6 @@ def build_all(masters_dir: Path = MASTERS_DIR, student_dir: Path = STUDENT_DIR,
                                         autograder_zip=zip_out, assignment_name=res.assignment_name,
                                         questions=res.questions, log=res.log))
     return results
-
-
-def answer_names(master: Path) -> list[str]:
-    """The answers whose public checks compare against a key (their ``check_answer`` calls)."""
-    cells = json.loads(Path(master).read_text(encoding="utf-8")).get("cells", [])
-    text = "\n".join(cell_source(cell) for cell in cells)
-    return list(dict.fromkeys(re.findall(r'check_answer\("[^"]+", "(\w+)"', text)))
-
-
-def write_answer_keys(master: Path) -> Path | None:
-    """Run the master's solutions and write the salted digests its public checks compare against
-    (nothing for a master whose checks compare no value)."""
-    from . import answer_keys  # pandas: only when keys are written
-
-    names = answer_names(master)
-    if not names:
-        return None
-    path = answer_keys.KEYS_DIR / f"{master.stem}.json"
-    content = answer_keys.keys_file(master.stem, master, names)
-    path.parent.mkdir(exist_ok=True)
-    _atomic_write(path, (json.dumps(content, indent=1, sort_keys=True) + "\n").encode())
-    return path
-
-
-def keys_are_stale(master: Path) -> bool:
-    """True if the committed answer keys differ from those the master's solutions give now."""
-    from . import answer_keys
-
-    names = answer_names(master)
-    path = answer_keys.KEYS_DIR / f"{master.stem}.json"
-    if not names:
-        return False
-    try:
-        committed = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return True
-    return committed != answer_keys.keys_file(master.stem, master, names)
 
 
 def is_stale(master: Path, committed_student: Path) -> bool:
@@ -574,7 +367,9 @@ def main(argv: list[str] | None = None) -> int:
                                  run_tests=not args.no_run_tests):
                 print(f"{res.master.name}: {res.student_notebook} and {res.autograder_zip}")
             return 0
-        stale = [m for m in masters if is_stale(m, args.students / m.name) or keys_are_stale(m)]
+        from . import answer_keys
+
+        stale = [m for m in masters if is_stale(m, args.students / m.name) or answer_keys.keys_are_stale(m)]
         for m in stale:
             print(f"out of date: {args.students / m.name} or its answer keys "
                   "(run: python -m russia_iran.assignments build)")

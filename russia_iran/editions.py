@@ -25,7 +25,8 @@ from pathlib import Path
 
 import yaml
 
-from .assignments import MASTERS_DIR, build_all
+from .assignments import build_all
+from .masters import MASTERS_DIR
 from .paths import ROOT
 
 INSTRUCTOR_DIR = ROOT / "_build" / "instructor"

@@ -13,8 +13,8 @@ import json
 import zipfile
 from pathlib import Path
 
-from .assignments import (MASTERS_DIR, STUDENT_DIR, normalised, secret_lines, cell_source, answer_names,
-                          check_student_notebook)
+from .masters import (MASTERS_DIR, STUDENT_DIR, answer_names, cell_source, check_student_notebook, normalised,
+                      secret_lines)
 from .paths import ROOT
 
 PACK = ROOT / "_build" / "student-pack" / "student-pack.zip"

@@ -49,7 +49,7 @@ SKIPPED_PARTS = ("Exercises", "For instructors")  # notebooks to download and a 
 PAPER = {"A4": "A4", "Letter": "Letter"}
 FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555">'
           '<span class="pageNumber"></span></div>')
-CHARTS_DRAWN = ("() => [...document.querySelectorAll('div[id^=\"altair-viz-\"], .vega-embed')]"
+CHARTS_DRAWN = ("() => [...document.querySelectorAll('div.ri-vega')]"
                 ".every(e => e.querySelector('svg, canvas, .error'))")
 
 

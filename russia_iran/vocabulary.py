@@ -31,5 +31,19 @@ DOMAIN_LABELS = {
     "unknown": "Unknown (not read)",
 }
 
+# Chapter 5: the perspectives of the reactions data, in the order the chart lists them.
+PERSPECTIVES = {"russia": "Russia", "iran": "Iran", "china": "China", "united_states": "United States",
+                "israel": "Israel", "gulf": "Gulf states", "europe": "Europe", "ukraine": "Ukraine",
+                "south_caucasus": "South Caucasus", "central_asia": "Central Asia", "turkey": "Turkey",
+                "south_asia": "South Asia", "united_nations": "United Nations"}
+# What a reaction did, as the chart's columns (field → words).
+REACTION_ACTS = {"condemned_strikes": "Condemned", "named_attackers": "Named attacker",
+                 "offered_mediation": "Mediation", "offered_material_help": "Material help"}
+POSITION_WORDS = {"asserts": "reports it", "denies": "denies it", "declines_comment": "no comment",
+                  "doubts": "doubts it"}
+BASIS_WORDS = {"anonymous_officials": "anonymous officials", "named_official": "a named official",
+               "official_statement": "an official statement", "leaked_documents": "leaked documents",
+               "analysis": "an analyst's reading", "press_report": "an earlier press report"}
+
 # Column-name parts spelled out in table headers and CSV downloads (display.header).
 UNITS = {"usd": "US$", "pct": "(%)", "bn": "bn", "mw": "MW", "id": "id"}

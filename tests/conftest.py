@@ -68,10 +68,9 @@ def browser():
         chromium.close()
 
 
-# Altair's output <div> becomes .vega-embed only once vega-embed runs, and the
-# book draws a page's charts one after another (_static/russia_iran.js): wait
-# until every chart slot holds a drawing or an error, and a widget is drawn.
-CHART_SLOTS = 'div[id^="altair-viz-"], .vega-embed'
+# The book draws a page's charts one after another (_static/russia_iran.js): wait
+# until every chart's placeholder holds a drawing or an error, and a widget is drawn.
+CHART_SLOTS = "div.ri-vega"
 CHARTS_DRAWN = (f"() => [...document.querySelectorAll('{CHART_SLOTS}')]"
                 ".every(e => e.querySelector('svg, canvas, .error'))")
 WIDGET_STATE = 'script[type="application/vnd.jupyter.widget-view+json"]'
@@ -97,7 +96,7 @@ def offline_page(browser, url: str, width: int = 1280):
 
 def pages() -> list[Path]:
     """Every HTML page of the built book (the book's own, not vendored files)."""
-    return sorted(p for p in HTML.rglob("*.html") if "_vendor" not in p.parts and "_static" not in p.parts)
+    return sorted(p for p in HTML.rglob("*.html") if "_static" not in p.parts)
 
 
 FIXTURE_MASTER = Path(__file__).parent / "fixtures" / "grading" / "fixture_master.ipynb"
@@ -116,11 +115,11 @@ def built(tmp_path_factory):
 def assigned(tmp_path_factory) -> dict:
     """otter assign on every master, without running its tests: the student notebook, the
     solutions notebook and the autograder zip that otter itself writes, by assignment."""
-    from russia_iran import assignments
+    from russia_iran import assignments, masters
 
     work = tmp_path_factory.mktemp("assigned")
     return {master.stem: assignments.assign(master, work / master.stem, run_tests=False)
-            for master in sorted(assignments.MASTERS_DIR.glob("*.ipynb"))}
+            for master in sorted(masters.MASTERS_DIR.glob("*.ipynb"))}
 
 
 @pytest.fixture(scope="session")

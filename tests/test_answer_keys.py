@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 
 from russia_iran import answer_keys
-from russia_iran.assignments import MASTERS_DIR, master_notebooks, cell_source, answer_names, keys_are_stale
+from russia_iran.answer_keys import keys_are_stale
+from russia_iran.assignments import master_notebooks
+from russia_iran.masters import MASTERS_DIR, answer_names, cell_source
 
 MASTERS = master_notebooks(MASTERS_DIR)
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from russia_iran import assignments, grading
+from russia_iran import assignments, grading, masters
 
-MASTERS = sorted(assignments.MASTERS_DIR.glob("*.ipynb"))
+MASTERS = sorted(masters.MASTERS_DIR.glob("*.ipynb"))
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def graded(assigned) -> dict[str, dict[str, dict]]:
 def test_there_are_five_assignments_with_enough_questions():
     assert [m.stem for m in MASTERS] == ["01_history", "02_rapprochement", "03_treaty", "04_postwar", "05_war2026"]
     for master in MASTERS:
-        _config, questions = assignments.read_master(master)
+        _config, questions = masters.read_master(master)
         manual = [q for q in questions if q.manual]
         assert len(questions) >= 8 and len(questions) - len(manual) >= 5 and len(manual) >= 2, master.name
 
@@ -80,6 +80,6 @@ def test_autograder_zip_has_the_layout_otter_generates_for_gradescope(graded, na
     expected = {Path(t).name for t in LANGUAGE_BASED_CONFIGURATIONS["python"]["templates"]}
     expected |= {"environment.yml", OTTER_CONFIG_FILENAME}
     assert expected <= set(names), expected - set(names)
-    auto = [q.name for q in assignments.read_master(assignments.MASTERS_DIR / f"{name}.ipynb")[1] if not q.manual]
+    auto = [q.name for q in masters.read_master(masters.MASTERS_DIR / f"{name}.ipynb")[1] if not q.manual]
     assert {f"tests/{q}.py" for q in auto} <= set(names)
     assert any(n.startswith("files/russia_iran/") for n in names) and "files/data/events.csv" in names

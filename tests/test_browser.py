@@ -40,8 +40,8 @@ def visit(browser, url: str) -> dict:
     wait_until_drawn(page)
     page.wait_for_load_state("networkidle")
     problems["kilobytes"] = sum(sizes) / 1024
-    problems["charts"] = page.locator('div[id^="altair-viz-"]').count()
-    problems["chart_errors"] = page.locator('div[id^="altair-viz-"] .error').count()
+    problems["charts"] = page.locator("div.ri-vega").count()
+    problems["chart_errors"] = page.locator("div.ri-vega .error").count()
     context.close()
     return problems
 

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from russia_iran import load
+from russia_iran.figures import proportion
 from russia_iran.figures import rapprochement as fig
 
 
@@ -84,10 +85,10 @@ def test_figure_finds_one_value_and_refuses_ambiguity(trade):
 
 
 def test_share_of_world_is_small_for_iran(partners):
-    share = fig.share_of_world(partners, "Russia", "Iran", 2022)
+    share = proportion.share_of_world(partners, "Russia", "Iran", 2022)
     assert 0.3 < share < 1.0
     with pytest.raises(ValueError):
-        fig.share_of_world(partners, "Russia", "Iran", 2015)
+        proportion.share_of_world(partners, "Russia", "Iran", 2015)
 
 
 def test_arms_counts_show_the_reversal(arms):
@@ -161,7 +162,7 @@ def test_arms_reversal_chart(arms):
 
 
 def test_pick_turnover_prefers_own_customs_and_lists_alternatives(partners):
-    picked = fig.pick_turnover(partners)
+    picked = proportion.pick_turnover(partners)
     assert not picked.duplicated(["reporter", "partner", "year"]).any()
     turkey = picked[(picked["reporter"] == "Russia") & (picked["partner"] == "Turkey") & (picked["year"] == 2022)].iloc[0]
     assert turkey["other_figures"] != ""  # three official figures exist for 2022
@@ -170,19 +171,19 @@ def test_pick_turnover_prefers_own_customs_and_lists_alternatives(partners):
 
 
 def test_proportion_data_marks_the_bilateral_pair(partners, trade):
-    data = fig.proportion_data(partners, trade)
+    data = proportion.proportion_data(partners, trade)
     bilateral = data[data["bilateral"]]
     assert set(bilateral["reporter"]) == {"Russia", "Iran"}
     assert set(bilateral["partner"]) == {"Iran", "Russia"}
     assert "World" not in set(data["partner"])
     row = data[(data["reporter"] == "Russia") & (data["partner"] == "Iran") & (data["year"] == 2022)].iloc[0]
-    assert row["share_pct"] == pytest.approx(fig.share_of_world(partners, "Russia", "Iran", 2022), abs=0.01)
+    assert row["share_pct"] == pytest.approx(proportion.share_of_world(partners, "Russia", "Iran", 2022), abs=0.01)
     china = data[(data["reporter"] == "Russia") & (data["partner"] == "China") & (data["year"] == 2022)].iloc[0]
     assert china["value_usd_bn"] > 20 * row["value_usd_bn"]
 
 
 def test_partners_in_proportion_chart(partners, trade):
-    spec = fig.partners_in_proportion(partners, trade).to_dict()
+    spec = proportion.partners_in_proportion(partners, trade).to_dict()
     assert {"reporter_choice", "year_choice"} <= param_names(spec)
     year = next(p for p in spec["params"] if p["name"] == "year_choice")
     assert year["bind"]["input"] == "range" and year["value"] == 2022

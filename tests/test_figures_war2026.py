@@ -7,6 +7,7 @@ import pytest
 
 from russia_iran import load
 from russia_iran.figures import war2026 as fig
+from russia_iran.vocabulary import REACTION_ACTS
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +41,7 @@ def test_acts_of_counts_each_act_of_one_perspective(data):
     russia = reactions[reactions["perspective"] == "russia"]
     counted = fig.acts_of(reactions, "russia")
     assert counted["statements"] == len(russia)
-    for act in fig.REACTION_ACTS:
+    for act in REACTION_ACTS:
         assert counted[act] == int(russia[act].sum())
     # The chapter's finding, as the data hold it: Putin's condolence named no attacker, and
     # the only material help Russia is recorded as offering was humanitarian.
@@ -56,11 +57,11 @@ def test_reactions_matrix_shows_every_statement_and_a_perspective_menu(data):
     spec = chart.to_dict()
     rows = plotted_rows(chart)
     assert len(rows) == len(data["reactions"])
-    assert set(rows[list(fig.REACTION_ACTS)].stack()) <= {"yes", "no"}
+    assert set(rows[list(REACTION_ACTS)].stack()) <= {"yes", "no"}
     menu = spec["params"][0]
     assert menu["bind"]["input"] == "select"
     assert set(menu["bind"]["options"]) == {"All"} | set(rows["perspective"])
-    assert spec["transform"][1]["fold"] == list(fig.REACTION_ACTS)
+    assert spec["transform"][1]["fold"] == list(REACTION_ACTS)
 
 
 def test_an_unknown_perspective_is_named(data):

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 import russia_iran
-from russia_iran import assignments, grading
+from russia_iran import assignments, grading, masters
 from russia_iran.grading.gradebook import HEAD_COLUMNS, TAIL_COLUMNS, unescape_cell
 from russia_iran.paths import ROOT
 
@@ -118,12 +118,12 @@ def test_assign_outputs(built, student_nb):
     assert meta["assignment_name"] == "fixture"
     assert sorted(meta["tests"]) == ["q1", "q2", "q3"]
     assert all("hidden=True" not in t for t in meta["tests"].values())
-    assert assignments.check_student_notebook(FIXTURE_MASTER, built.student_notebook) == []
+    assert masters.check_student_notebook(FIXTURE_MASTER, built.student_notebook) == []
     text = built.student_notebook.read_text(encoding="utf-8")
     for secret in ("len(russia_iran.names())", '>= 2021]', "q3_answer = \\\"a\\\"", "_A reader who is not told"):
         assert secret not in text
     # the solutions notebook would fail the same check (the check does detect leaks)
-    assert assignments.check_student_notebook(FIXTURE_MASTER, built.solutions_notebook)
+    assert masters.check_student_notebook(FIXTURE_MASTER, built.solutions_notebook)
     # the autograder zip: every test, hidden ones included, and the assignment name
     with zipfile.ZipFile(built.autograder_zip) as z:
         names = sorted(z.namelist())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import altair as alt
@@ -191,3 +192,21 @@ def test_explorer_writes_every_state_for_the_book_and_shows_the_current_one():
     assert '<option value="1" selected>Late</option>' in page and 'type="checkbox" data-control="1">' in page
     bundle = box._repr_mimebundle_()
     assert bundle["text/html"] == page and "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_book_renderer_keeps_the_spec_as_json_that_data_cannot_break_out_of():
+    """The book's renderer: a placeholder holding the spec as strict JSON (a browser's JSON.parse
+    rejects NaN); text in the data cannot end the script element it travels in."""
+    hostile = pd.DataFrame({"label": ["</script><script>alert(1)</script>", "b"], "value": [float("nan"), 2.0]})
+    chart = alt.Chart(hostile).mark_point().encode(x="label:N", y="value:Q")
+    spec = chart.to_dict()
+    spec["usermeta"] = {"mode": float("nan")}  # Altair cleans the data's NaN, not the rest of a spec
+    html = charts.book_markup(spec)["text/html"]
+    opening = f'<div class="{charts.CHART_CLASS}"><script type="application/json">'
+    assert html.startswith(opening) and html.endswith("</script></div>")
+    payload = html[len(opening):-len("</script></div>")]
+    assert "<" not in payload
+    spec = json.loads(payload, parse_constant=lambda name: pytest.fail(f"{name} is not JSON"))
+    rows = next(iter(spec["datasets"].values()))
+    assert rows == [{"label": "</script><script>alert(1)</script>", "value": None}, {"label": "b", "value": 2.0}]
+    assert spec["mark"] == {"type": "point"} and spec["usermeta"] == {"mode": None}

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from conftest import CHART_SLOTS, HTML, ROOT, pages, wait_until_drawn
+from conftest import HTML, ROOT, pages, wait_until_drawn
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # The phone, and the narrowest common one (many Android phones are 360 px wide).

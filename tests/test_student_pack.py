@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from russia_iran import student_pack
-from russia_iran.assignments import MASTERS_DIR
+from russia_iran.masters import MASTERS_DIR
 
 
 @pytest.fixture(scope="module")

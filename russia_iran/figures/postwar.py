@@ -18,7 +18,7 @@ import pandas as pd
 
 from .. import charts
 from ..sources import citations, keys_in
-from .rapprochement import proportion_data
+from .proportion import proportion_data
 
 WAR_START, WAR_END = pd.Timestamp("2025-06-13"), pd.Timestamp("2025-06-24")
 YEARS = [2021, 2023, 2025]

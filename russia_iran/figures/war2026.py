@@ -16,22 +16,10 @@ import pandas as pd
 
 from .. import charts
 from ..sources import citations
+from ..vocabulary import BASIS_WORDS, PERSPECTIVES, POSITION_WORDS, REACTION_ACTS
 
 CHAPTER = "war2026"
 WAR_START = pd.Timestamp("2026-02-28")
-# The perspectives of the reactions data, in the order the chart lists them.
-PERSPECTIVES = {"russia": "Russia", "iran": "Iran", "china": "China", "united_states": "United States",
-                "israel": "Israel", "gulf": "Gulf states", "europe": "Europe", "ukraine": "Ukraine",
-                "south_caucasus": "South Caucasus", "central_asia": "Central Asia", "turkey": "Turkey",
-                "south_asia": "South Asia", "united_nations": "United Nations"}
-# What a reaction did, as the chart's columns (field → words).
-REACTION_ACTS = {"condemned_strikes": "Condemned", "named_attackers": "Named attacker",
-                 "offered_mediation": "Mediation", "offered_material_help": "Material help"}
-POSITION_WORDS = {"asserts": "reports it", "denies": "denies it", "declines_comment": "no comment",
-                  "doubts": "doubts it"}
-BASIS_WORDS = {"anonymous_officials": "anonymous officials", "named_official": "a named official",
-               "official_statement": "an official statement", "leaked_documents": "leaked documents",
-               "analysis": "an analyst's reading", "press_report": "an earlier press report"}
 INTELLIGENCE_CLAIM = "Russia gave Iran targeting information on US forces"
 POSITION_COLOURS = {"reports it": "#D55E00", "denies it": "#0072B2", "no comment": "#999999",
                     "doubts it": "#009E73"}
@@ -45,7 +33,6 @@ TIMELINE = {
     "description": 'Timeline of events in Russian-Iranian relations from the Iranian unrest of December 2025 to June 2026, one row per category, coloured by category, with shape showing whether the module reads each event as cooperation, conflict or mixed.',
     "subtitle": "Events of December 2025 to June 2026 discussed in this chapter; shape shows the module's reading of each event.",
 }
-
 
 
 def confidence_shape() -> alt.Shape:
