@@ -1,8 +1,10 @@
 /* Russia and Iran module: draws the page's charts and names what assistive technology needs.
  *
  * Each chart arrives as a placeholder holding its Vega-Lite spec (the book's Altair renderer,
- * russia_iran/charts.py). The first is drawn at once, the others one after another while the
- * browser is idle, so the page's text and first chart are not held up by the rest.
+ * russia_iran/charts.py). The chart libraries, which the page lists as preloads
+ * (russia_iran/sphinx_ext.py), run in order as soon as they arrive, not after the whole page
+ * is parsed; the first chart is drawn once they and its placeholder are there, the others one
+ * after another while the browser is idle.
  */
 (function () {
   "use strict";
@@ -81,10 +83,12 @@
     }).then(function (result) {
       chart.view = result.view;
       named(chart.el);
-    }, function (error) {
-      chart.el.innerHTML = '<p class="error" role="alert"></p>';
-      chart.el.firstChild.textContent = "This chart could not be drawn: " + error.message;
-    });
+    }, function (error) { failed(chart, error); });
+  }
+
+  function failed(chart, error) {
+    chart.el.innerHTML = '<p class="error" role="alert"></p>';
+    chart.el.firstChild.textContent = "This chart could not be drawn: " + error.message;
   }
 
   function idle() {
@@ -94,15 +98,33 @@
     });
   }
 
-  function drawAll() {
+  function collect() {
     document.querySelectorAll("div.ri-vega").forEach(function (el) {
       var json = el.querySelector('script[type="application/json"]');
-      if (json) charts.push({el: el, json: json.textContent});
+      if (json && !charts.some(function (chart) { return chart.el === el; })) charts.push({el: el, json: json.textContent});
     });
-    charts.reduce(function (drawn, chart, i) {
-      return i === 0 ? draw(chart) : drawn.then(idle).then(function () { return draw(chart); });
-    }, null);
   }
+
+  function load(libraries) {
+    if (!libraries.length) return Promise.resolve();
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.onload = resolve;
+      script.onerror = function () { reject(new Error("the chart library " + libraries[0] + " did not load")); };
+      script.src = libraries[0];
+      document.head.appendChild(script);
+    }).then(function () { return load(libraries.slice(1)); });
+  }
+  var libraries = load([].map.call(document.querySelectorAll("link[data-ri-library]"), function (link) { return link.href; }));
+  function start(chart) {
+    if (chart.started) return null;
+    chart.started = true;
+    return draw(chart);
+  }
+  var first = libraries.then(function () {
+    collect();
+    return charts.length ? start(charts[0]) : null;
+  });
 
   // A chart whose column became narrower (a phone turned upright) is drawn again, so that its
   // title is wrapped to the new width; a switch between light and dark redraws every chart.
@@ -137,7 +159,15 @@
     document.querySelectorAll("a.ri-csv[data-download]").forEach(function (link) {
       link.setAttribute("download", link.getAttribute("data-download"));
     });
-    if (window.vegaEmbed) drawAll();
+    first.then(function () {
+      collect();
+      return charts.reduce(function (drawn, chart) {
+        return drawn.then(function () { return chart.started ? null : idle().then(function () { return start(chart); }); });
+      }, Promise.resolve());
+    }, function (error) {
+      collect();
+      charts.forEach(function (chart) { failed(chart, error); });
+    });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", preparePage);
   else preparePage();

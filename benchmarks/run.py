@@ -55,8 +55,8 @@ new MutationObserver((changes, observer) => {
 # One chart as the book renders it (russia_iran/charts.py): a placeholder holding its spec.
 CHART_PLACEHOLDER = re.compile(r'<div class="ri-vega"><script type="application/json">.*?</script></div>', re.S)
 # What a chapter loads to draw it (russia_iran/sphinx_ext.py), in the same order.
-CHART_SCRIPTS = ('<script defer src="{static}/vega.min.js"></script><script defer src="{static}/vega-lite.min.js"></script>'
-                 '<script defer src="{static}/vega-embed.min.js"></script><script src="{static}/russia_iran.js"></script>')
+CHART_SCRIPTS = "".join(f'<link rel="preload" as="script" fetchpriority="high" data-ri-library href="{{static}}/{name}.min.js" />'
+                        for name in ("vega", "vega-lite", "vega-embed")) + '<script src="{static}/russia_iran.js"></script>'
 
 
 def build(output: Path) -> float:
