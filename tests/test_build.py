@@ -41,7 +41,8 @@ def test_only_pages_with_charts_load_the_chart_libraries(built_book):
     with_charts = 0
     for page in pages():
         text = page.read_text(encoding="utf-8")
-        loads = [name for name in CHART_LIBRARIES if f'src="{"../" * (len(page.relative_to(HTML).parts) - 1)}_static/{name}' in text]
+        prefix = "../" * (len(page.relative_to(HTML).parts) - 1)
+        loads = [name for name in CHART_LIBRARIES if f'data-ri-library href="{prefix}_static/{name}?' in text]
         has_charts = 'class="ri-vega"' in text
         with_charts += has_charts
         assert loads == (list(CHART_LIBRARIES) if has_charts else []), page.relative_to(HTML)
