@@ -26,14 +26,12 @@ from .quiz import QuizDirective
 
 # Served from node_modules (package-lock.json), loaded only by pages with charts, in this order.
 CHART_LIBRARIES = [ROOT / "node_modules" / name / "build" / f"{name}.min.js" for name in ("vega", "vega-lite", "vega-embed")]
-
-
 LIBRARY_VERSIONS: dict[str, str] = {}  # file name -> its package's version, for caches
 
 
 def serve_chart_libraries(app: Sphinx, config) -> None:
-    """Copy the chart libraries into _static (html_static_path takes single files) and have the
-    notebooks the build runs use the book's renderer."""
+    """Have Sphinx copy the chart libraries into _static (html_static_path takes single files),
+    and the notebooks the build runs use the book's renderer."""
     missing = [str(path.relative_to(ROOT)) for path in CHART_LIBRARIES if not path.is_file()]
     if missing:
         raise ExtensionError(f"{', '.join(missing)} missing: run the README's build command (it runs npm ci)")
@@ -45,8 +43,8 @@ def serve_chart_libraries(app: Sphinx, config) -> None:
 
 def page_scripts(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
     """A page with charts lists the chart libraries as preloads, fetched first; the book's
-    script runs them in order as they arrive (a deferred script would wait for the whole
-    page to be parsed, holding up the first chart by about 200 ms on chapter 1). No page
+    script runs them in order as they arrive (deferred scripts would wait for the whole page
+    to be parsed, holding up the first chart: meta/adrs/0009). No page
     loads sphinx-thebe, whose "Live code" button the book does not offer (it needs a Binder), or
     a second copy of the theme's icon script, which _static/scripts/fontawesome.js empties."""
     scripts = context.get("script_files", [])
