@@ -1,10 +1,10 @@
 /* Russia and Iran module: draws the page's charts and names what assistive technology needs.
  *
  * Each chart arrives as a placeholder holding its Vega-Lite spec (the book's Altair renderer,
- * russia_iran/charts.py). The chart libraries, which the page lists as preloads
- * (russia_iran/sphinx_ext.py), run in order as soon as they arrive, not after the whole page
- * is parsed; the first chart is drawn once they and its placeholder are there, the others one
- * after another while the browser is idle.
+ * russia_iran/charts.py). The chart libraries and this script are started at the top of the
+ * page and run in order as soon as they arrive (russia_iran/sphinx_ext.py), so this script finds
+ * vega loaded; the first chart is drawn once the parser has passed its placeholder, the others
+ * one after another while the browser is idle.
  */
 (function () {
   "use strict";
@@ -41,19 +41,6 @@
     }));
   }
 
-  // In dark mode the house theme's inks become light ones and the white card goes; the data
-  // colours stay. Only these exact values change, wherever the spec uses them.
-  var DARK_INK = {"#1f2328": "#e6edf3", "#57606a": "#b1bac4", "#e6e6e6": "#3a414a", "#8c959f": "#9aa4ae",
-                  "#f2efe9": "#2a2e33", "#b5b0a6": "#5b6169"};  // the last two: the map's land and borders
-  function inDarkMode(value) {
-    if (typeof value === "string") return DARK_INK[value.toLowerCase()] || value;
-    if (Array.isArray(value)) return value.map(inDarkMode);
-    if (!value || typeof value !== "object") return value;
-    var out = {};
-    for (var key in value) out[key] = inDarkMode(value[key]);
-    return out;
-  }
-
   // Names that third-party markup lacks (axe, no rule excluded): vega-embed's actions menu is
   // labelled; Vega-Lite's selection brush, a drawing with no meaning of its own, is hidden. A
   // chart wider than its column scrolls inside its frame, which must then take the keyboard.
@@ -74,10 +61,6 @@
     chart.width = chart.el.getBoundingClientRect().width;
     return new Promise(function (resolve) {
       var spec = JSON.parse(chart.json);
-      if (document.documentElement.dataset.theme === "dark") {
-        spec = inDarkMode(spec);
-        spec.config.background = null;
-      }
       fitTitle(spec, chart.width);
       resolve(window.vegaEmbed(chart.el, spec, {mode: "vega-lite"}));
     }).then(function (result) {
@@ -98,36 +81,38 @@
     });
   }
 
+  // The placeholders the parser has passed: a spec still arriving is not yet JSON.
   function collect() {
     document.querySelectorAll("div.ri-vega").forEach(function (el) {
       var json = el.querySelector('script[type="application/json"]');
-      if (json && !charts.some(function (chart) { return chart.el === el; })) charts.push({el: el, json: json.textContent});
+      if (!json || charts.some(function (chart) { return chart.el === el; })) return;
+      try { JSON.parse(json.textContent); } catch (incomplete) { return; }
+      charts.push({el: el, json: json.textContent});
+    });
+  }
+  function firstPlaceholder() {
+    return new Promise(function (resolve) {
+      (function look() {
+        collect();
+        if (charts.length || document.readyState !== "loading") resolve();
+        else setTimeout(look, 15);
+      })();
     });
   }
 
-  function load(libraries) {
-    if (!libraries.length) return Promise.resolve();
-    return new Promise(function (resolve, reject) {
-      var script = document.createElement("script");
-      script.onload = resolve;
-      script.onerror = function () { reject(new Error("the chart library " + libraries[0] + " did not load")); };
-      script.src = libraries[0];
-      document.head.appendChild(script);
-    }).then(function () { return load(libraries.slice(1)); });
-  }
-  var libraries = load([].map.call(document.querySelectorAll("link[data-ri-library]"), function (link) { return link.href; }));
   function start(chart) {
     if (chart.started) return null;
     chart.started = true;
     return draw(chart);
   }
-  var first = libraries.then(function () {
-    collect();
-    return charts.length ? start(charts[0]) : null;
+  var first = firstPlaceholder().then(function () {
+    if (!charts.length) return null;
+    if (!window.vegaEmbed) throw new Error("the chart libraries did not load");
+    return start(charts[0]);
   });
 
   // A chart whose column became narrower (a phone turned upright) is drawn again, so that its
-  // title is wrapped to the new width; a switch between light and dark redraws every chart.
+  // title is wrapped to the new width (a switch between light and dark is russia_iran.css's).
   var resizing = null;
   window.addEventListener("resize", function () {
     clearTimeout(resizing);
@@ -139,12 +124,6 @@
       });
     }, 200);
   });
-  var shownTheme = document.documentElement.dataset.theme;
-  new MutationObserver(function () {
-    if (document.documentElement.dataset.theme === shownTheme) return;
-    shownTheme = document.documentElement.dataset.theme;
-    charts.forEach(function (chart) { if (chart.view) draw(chart); });
-  }).observe(document.documentElement, {attributes: true, attributeFilter: ["data-theme"]});
 
   // The page: the theme's search button and the code toggles are named by what they show
   // ("Search Ctrl+K", "Show code cell source"); the bibliography's entries are list items.

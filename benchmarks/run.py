@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
-import os
 import re
 import shutil
 import statistics
@@ -54,9 +53,8 @@ new MutationObserver((changes, observer) => {
 """
 # One chart as the book renders it (russia_iran/charts.py): a placeholder holding its spec.
 CHART_PLACEHOLDER = re.compile(r'<div class="ri-vega"><script type="application/json">.*?</script></div>', re.S)
-# What a chapter loads to draw it (russia_iran/sphinx_ext.py), in the same order.
-CHART_SCRIPTS = "".join(f'<link rel="preload" as="script" fetchpriority="high" data-ri-library href="{{static}}/{name}.min.js" />'
-                        for name in ("vega", "vega-lite", "vega-embed")) + '<script src="{static}/russia_iran.js"></script>'
+# What a chapter loads to draw it: the loader at the top of its head (russia_iran/sphinx_ext.py).
+SCRIPT_LOADER = re.compile(r"<script>\[[^\]]*\]\.forEach\(.*?</script>")
 
 
 def build(output: Path) -> float:
@@ -79,12 +77,12 @@ def book_pages(html: Path) -> list[Path]:
 
 def write_floor(html: Path, chapter: Path) -> Path | None:
     """A bare page beside the chapter holding only the chapter's first chart, drawn the same way."""
-    chart = CHART_PLACEHOLDER.search(chapter.read_text(encoding="utf-8"))
+    text = chapter.read_text(encoding="utf-8")
+    chart, scripts = CHART_PLACEHOLDER.search(text), SCRIPT_LOADER.search(text)
     if not chart:
         return None
     floor = chapter.with_name(f"{FLOOR_PREFIX}{chapter.name}")
-    scripts = CHART_SCRIPTS.format(static=os.path.relpath(html / "_static", chapter.parent))
-    floor.write_text(f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Floor</title>{scripts}</head>\n'
+    floor.write_text(f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Floor</title>{scripts[0]}</head>\n'
                      f'<body><figure class="ri-chart">{chart[0]}</figure></body></html>\n', encoding="utf-8")
     return floor
 

@@ -9,7 +9,6 @@ the HTML Sphinx writes (meta/adrs/0004).
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
 import os
@@ -19,14 +18,15 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
-from . import bibstyle, edition
+from . import bibstyle, edition, fingerprint
 from .assessment import AssessmentMapDirective
 from .paths import BOOK_BUILD, CHART_CLASS, ROOT
 from .quiz import QuizDirective
 
 # Served from node_modules (package-lock.json), loaded only by pages with charts, in this order.
 CHART_LIBRARIES = [ROOT / "node_modules" / name / "build" / f"{name}.min.js" for name in ("vega", "vega-lite", "vega-embed")]
-LIBRARY_VERSIONS: dict[str, str] = {}  # file name -> its package's version, for caches
+BOOK_SCRIPT = ROOT / "_static" / "russia_iran.js"
+SCRIPT_VERSIONS: dict[str, str] = {}  # file name -> its package's version or its digest, for caches
 
 
 def serve_chart_libraries(app: Sphinx, config) -> None:
@@ -36,25 +36,34 @@ def serve_chart_libraries(app: Sphinx, config) -> None:
     if missing:
         raise ExtensionError(f"{', '.join(missing)} missing: run the README's build command (it runs npm ci)")
     config.html_static_path = [*config.html_static_path, *map(str, CHART_LIBRARIES)]
+    config.html_js_files = [name for name in config.html_js_files if name != BOOK_SCRIPT.name]  # page_scripts loads it
     for path in CHART_LIBRARIES:
-        LIBRARY_VERSIONS[path.name] = json.loads((path.parent.parent / "package.json").read_text())["version"]
+        SCRIPT_VERSIONS[path.name] = json.loads((path.parent.parent / "package.json").read_text())["version"]
+    SCRIPT_VERSIONS[BOOK_SCRIPT.name] = hashlib.sha256(BOOK_SCRIPT.read_bytes()).hexdigest()[:8]
     os.environ[BOOK_BUILD] = "1"
 
 
+def script_loader(static: str, charts: bool) -> str:
+    """For the top of <head>: the chart libraries (if the page has charts) and the book's script,
+    preloaded so that they are fetched first, and run in order as soon as each arrives by an
+    inline script, neither waiting for the theme's stylesheets and scripts nor holding up the
+    page (meta/adrs/0009)."""
+    paths = [f"{static}/{path.name}?v={SCRIPT_VERSIONS[path.name]}" for path in [*(CHART_LIBRARIES if charts else []), BOOK_SCRIPT]]
+    return ("".join(f'<link rel="preload" as="script" fetchpriority="high" href="{path}" />\n' for path in paths)
+            + f"<script>{json.dumps(paths)}.forEach(function (src) {{ var script = document.createElement('script');"
+            " script.src = src; script.async = false; document.head.appendChild(script); });</script>\n")
+
+
 def page_scripts(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
-    """A page with charts lists the chart libraries as preloads, fetched first; the book's
-    script runs them in order as they arrive (deferred scripts would wait for the whole page
-    to be parsed, holding up the first chart: meta/adrs/0009). No page
-    loads sphinx-thebe, whose "Live code" button the book does not offer (it needs a Binder), or
-    a second copy of the theme's icon script, which _static/scripts/fontawesome.js empties."""
-    scripts = context.get("script_files", [])
-    scripts[:] = [js for js in scripts if not any(name in (js.filename or "").lower() for name in ("thebe", "fontawesome"))
-                  and "THEBE" not in js.attributes.get("body", "")]
-    if f'class="{CHART_CLASS}"' in context.get("body", ""):
-        context["metatags"] = context.get("metatags", "") + "".join(
-            f'<link rel="preload" as="script" fetchpriority="high" data-ri-library '
-            f'href="{context["pathto"]("_static/" + path.name, 1)}?v={LIBRARY_VERSIONS[path.name]}" />\n'
-            for path in CHART_LIBRARIES)
+    """Every page starts the book's script, and a page with charts the chart libraries, from
+    the top of its head (script_loader). No page loads sphinx-thebe's script or stylesheet,
+    whose "Live code" button the book does not offer (it needs a Binder), or a second copy of
+    the theme's icon script, which _static/scripts/fontawesome.js empties."""
+    for files in (context.get("script_files", []), context.get("css_files", [])):
+        files[:] = [file for file in files if not any(name in (file.filename or "").lower() for name in ("thebe", "fontawesome"))
+                    and "THEBE" not in file.attributes.get("body", "")]
+    charts = f'class="{CHART_CLASS}"' in context.get("body", "")
+    context["metatags"] = context.get("metatags", "") + script_loader(context["pathto"]("_static", 1), charts)
     context["theme_announcement"] = edition.banner_html(context["pathto"]("reference/changes"))
 
 
@@ -96,87 +105,34 @@ def build_student_pack(app: Sphinx) -> None:
     checked.write_text(digest.hexdigest())
 
 
-def _imports(source: str, package: str = "") -> set[str]:
-    """Modules of this package named by the import statements of ``source``, where relative
-    imports are taken from ``package``; for ``from a import b``, both a and a.b."""
-    found = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1]) if node.level else ""
-            base = ".".join(filter(None, [base, node.module]))
-            found |= {base} | {f"{base}.{alias.name}" for alias in node.names}
-    return {name for name in found if name.split(".")[0] == "russia_iran"}
-
-
-def notebook_modules() -> list[Path]:
-    """The package files the book's notebook pages import, directly or through other modules
-    (a name the package exports lazily, such as russia_iran.load, leads to its module)."""
-    from . import _EXPORTS
-
-    todo = set()
-    for page in ROOT.glob("*/*.md"):
-        text = page.read_text(encoding="utf-8")
-        if text.startswith("---\njupytext:"):
-            for cell in text.split("```{code-cell}")[1:]:
-                todo |= _imports("\n".join(line for line in cell.split("\n```")[0].splitlines()[1:]
-                                           if not line.startswith(":")))
-    seen: dict[str, Path] = {}
-    while todo:
-        name = todo.pop()
-        head, _, attr = name.partition(".")
-        base = ROOT.joinpath(*(f"{head}.{_EXPORTS[attr]}" if attr in _EXPORTS else name).split("."))
-        path = next((p for p in (base.with_suffix(".py"), base / "__init__.py") if p.is_file()), None)
-        if path is None or name in seen:
-            continue
-        seen[name] = path
-        todo |= _imports(path.read_text(encoding="utf-8"), name if path.name == "__init__.py" else name.rpartition(".")[0])
-    return sorted(set(seen.values()))
-
-
-def inputs_fingerprint(app: Sphinx | None = None) -> str:
-    """Hash of what the notebooks' outputs depend on besides their own code: the package modules
-    they import (not the grader or the build tools), the data and the bibliography (ADR 6).
-    Computed once per build."""
-    if app is not None and getattr(app, "russia_iran_inputs", None):
-        return app.russia_iran_inputs
-    digest = hashlib.sha256()
-    for path in sorted([*notebook_modules(), *(ROOT / "data").glob("*.csv"), ROOT / "data" / "datapackage.json",
-                        ROOT / "references.bib"]):
-        digest.update(path.relative_to(ROOT).as_posix().encode() + path.read_bytes())
-    if app is not None:
-        app.russia_iran_inputs = digest.hexdigest()
-    return digest.hexdigest()
-
-
 def refresh_cache_when_inputs_change(app: Sphinx) -> None:
-    """The execution cache keys on a notebook's code only: it is cleared when the inputs changed
-    since it was filled (both editions may share it)."""
+    """The execution cache keys on a notebook's code only: it is cleared when what the notebooks
+    depend on besides their code (russia_iran/fingerprint.py, ADR 6) changed since it was filled
+    (both editions may share it)."""
+    app.russia_iran_inputs = fingerprint.inputs_digest()
     cache = Path(app.config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
     stamp = cache.with_name(cache.name + ".inputs")
-    if not stamp.exists() or stamp.read_text() != inputs_fingerprint(app):
+    if not stamp.exists() or stamp.read_text() != app.russia_iran_inputs:
         shutil.rmtree(cache, ignore_errors=True)
         stamp.parent.mkdir(parents=True, exist_ok=True)
-        stamp.write_text(inputs_fingerprint(app))
+        stamp.write_text(app.russia_iran_inputs)
 
 
 def pages_to_reread(app: Sphinx, env, added, changed, removed) -> list[str]:
     """Every notebook page, when the inputs changed since this environment last read them; and
-    the start page when only _static changed (Sphinx copies _static only when it writes a page)."""
-    reread = []
-    if getattr(env, "russia_iran_inputs", None) != inputs_fingerprint(app):
-        env.russia_iran_inputs = inputs_fingerprint(app)
-        reread = [doc for doc in env.found_docs if doc not in added | changed
-                  and (Path(app.srcdir) / f"{doc}.md").is_file()
-                  and (Path(app.srcdir) / f"{doc}.md").read_text(encoding="utf-8").startswith("---\njupytext:")]
+    every page when _static changed (Sphinx copies _static only when it writes a page, and each
+    page names the book's script by its digest)."""
+    reread = set()
+    if getattr(env, "russia_iran_inputs", None) != app.russia_iran_inputs:
+        env.russia_iran_inputs = app.russia_iran_inputs
+        reread = {doc for doc in env.found_docs if fingerprint.is_notebook(Path(app.srcdir) / f"{doc}.md")}
     static = hashlib.sha256()
     for path in sorted((Path(app.srcdir) / "_static").rglob("*")):
         static.update(path.name.encode() + (path.read_bytes() if path.is_file() else b""))
     if getattr(env, "russia_iran_static", None) != static.hexdigest():
         env.russia_iran_static = static.hexdigest()
-        reread.append(app.config.root_doc)
-    return reread
+        reread = set(env.found_docs)
+    return sorted(reread - added - changed)
 
 
 def load_bibliography_cache(app: Sphinx) -> None:

@@ -12,6 +12,8 @@ ALLOWED_CONSOLE = (
     "favicon.ico",
 )
 PAGE_KB = 3000  # what one cold load of a page may transfer, everything included (issue 17)
+CHART_LIBRARIES = ["vega.min.js", "vega-lite.min.js", "vega-embed.min.js"]
+UNUSED_SCRIPTS = ("embed-amd.js", "sphinx-thebe.js", "searchindex.js")  # widget manager, Live code, search-as-you-type
 
 
 def visit(browser, url: str) -> dict:
@@ -19,7 +21,7 @@ def visit(browser, url: str) -> dict:
     context = browser.new_context()
     page = context.new_page()
     problems = {"console": [], "failed": [], "foreign": []}
-    sizes = []
+    sizes, requested = [], []
 
     def route(route):
         host = urlparse(route.request.url).hostname
@@ -36,12 +38,15 @@ def visit(browser, url: str) -> dict:
     page.on("requestfailed", lambda r: problems["failed"].append(f"{r.url} {r.failure}"))
     page.on("response", lambda r: r.status >= 400 and problems["failed"].append(f"{r.url} {r.status}"))
     page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]))
+    page.on("request", lambda r: requested.append(urlparse(r.url).path.rsplit("/", 1)[-1]))
     page.goto(url, wait_until="load")
     wait_until_drawn(page)
     page.wait_for_load_state("networkidle")
     problems["kilobytes"] = sum(sizes) / 1024
     problems["charts"] = page.locator("div.ri-vega").count()
     problems["chart_errors"] = page.locator("div.ri-vega .error").count()
+    problems["libraries"] = [name for name in requested if name in CHART_LIBRARIES]
+    problems["unused"] = [name for name in requested if name in UNUSED_SCRIPTS]
     context.close()
     return problems
 
@@ -56,9 +61,26 @@ def test_every_page_renders_offline(site, browser):
             bad["chart_errors"] = result["chart_errors"]
         if result["kilobytes"] > PAGE_KB:
             bad["kilobytes"] = round(result["kilobytes"])
+        if result["libraries"] != (CHART_LIBRARIES if result["charts"] else []):  # only pages with charts load them
+            bad["libraries"] = result["libraries"]
+        if result["unused"] and path.name != "search.html":
+            bad["unused"] = result["unused"]
         if bad:
             failures[path.relative_to(HTML).as_posix()] = bad
     assert not failures, failures
+
+
+def test_the_search_box_finds_pages_offline(site, browser):
+    """The theme's search box leads to the search page, which loads the index and lists the pages."""
+    page = offline_page(browser, f"{site}/chapters/01_history.html")
+    page.keyboard.press("Control+k")
+    page.keyboard.type("Turkmenchay")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search.html?q=Turkmenchay*")
+    page.wait_for_selector("#search-results ul.search li a", timeout=15000)
+    found = page.locator("#search-results ul.search li a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert any("01_history" in href for href in found), found
+    page.close()
 
 
 def test_demonstration_page_is_interactive(site, browser):
@@ -156,17 +178,32 @@ def test_every_explorer_responds_without_a_kernel(site, browser):
 
 
 def test_charts_follow_the_reader_s_colour_mode(site, browser):
-    """Dark mode draws the charts in light inks on the page's ground; switching redraws them."""
+    """Dark mode draws the charts in light inks on the page's ground; a switch of mode follows at once."""
     context = browser.new_context(color_scheme="dark")
     page = context.new_page()
     page.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
     page.goto(f"{site}/chapters/04_postwar.html", wait_until="load")
     wait_until_drawn(page)
-    title_ink = "() => document.querySelector('.vega-embed svg .role-title-text text').getAttribute('fill')"
-    assert page.evaluate(title_ink) == "#e6edf3"
+    title_ink = "() => getComputedStyle(document.querySelector('.vega-embed svg .role-title-text text')).fill"
+    card = "() => getComputedStyle(document.querySelector('.vega-embed svg.marks')).backgroundColor"
+    assert page.evaluate(title_ink) == "rgb(230, 237, 243)"
+    assert page.evaluate(card) == "rgba(0, 0, 0, 0)"
     page.evaluate("() => { document.documentElement.dataset.theme = 'light'; }")
-    page.wait_for_function(f"() => ({title_ink})() === '#1f2328'", timeout=10000)
+    assert page.evaluate(title_ink) == "rgb(31, 35, 40)"
+    assert page.evaluate(card) == "rgb(255, 255, 255)"
     context.close()
+
+
+def test_a_chart_whose_libraries_did_not_load_says_so(site, browser):
+    """Without the chart libraries (a blocked or failed download), each chart says it could not be drawn."""
+    page = browser.new_page()
+    page.route("**/*", lambda r: r.abort() if "/vega" in r.request.url or "127.0.0.1" not in r.request.url else r.continue_())
+    page.goto(f"{site}/chapters/04_postwar.html", wait_until="load")
+    page.wait_for_selector("div.ri-vega p.error", timeout=15000)
+    messages = page.locator("div.ri-vega p.error").all_text_contents()
+    assert len(messages) == page.locator("div.ri-vega").count()
+    assert all("could not be drawn: the chart libraries did not load" in m for m in messages)
+    page.close()
 
 
 def test_icons_are_drawn_from_the_theme_s_font(site, browser):

@@ -30,26 +30,6 @@ def test_no_page_refers_to_a_cdn(built_book):
     assert not offenders, offenders
 
 
-CHART_LIBRARIES = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
-
-
-def test_only_pages_with_charts_load_the_chart_libraries(built_book):
-    """The book serves its own copies (from node_modules), to the pages that draw charts, and no
-    page loads the widget manager (explorers are plain HTML) or sphinx-thebe."""
-    for name in CHART_LIBRARIES:
-        assert (HTML / "_static" / name).is_file(), name
-    with_charts = 0
-    for page in pages():
-        text = page.read_text(encoding="utf-8")
-        prefix = "../" * (len(page.relative_to(HTML).parts) - 1)
-        loads = [name for name in CHART_LIBRARIES if f'data-ri-library href="{prefix}_static/{name}?' in text]
-        has_charts = 'class="ri-vega"' in text
-        with_charts += has_charts
-        assert loads == (list(CHART_LIBRARIES) if has_charts else []), page.relative_to(HTML)
-        assert "embed-amd.js" not in text and "sphinx-thebe.js" not in text, page.relative_to(HTML)
-    assert with_charts >= 6
-
-
 def test_solution_free_sources_are_the_only_sources(built_book):
     copied = {p.relative_to(HTML / "_sources").as_posix() for p in (HTML / "_sources").rglob("*") if p.is_file()}
     assert not [c for c in copied if c.startswith(("exercises/masters", "data/_incoming", "tests/"))]
