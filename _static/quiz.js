@@ -4,14 +4,9 @@
   "use strict";
   const encoder = new TextEncoder();
 
-  async function sha256(bytes) {
-    return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  }
-
-  async function digest(salt, id, text) {
-    const hash = await sha256(encoder.encode(`${salt}\n${id}\n${text}`));
-    return Array.from(hash, (b) => b.toString(16).padStart(2, "0")).join("");
-  }
+  const sha256 = async (bytes) => new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  const digest = async (salt, id, text) =>
+    Array.from(await sha256(encoder.encode(`${salt}\n${id}\n${text}`)), (b) => b.toString(16).padStart(2, "0")).join("");
 
   async function unseal(salt, id, text, sealed) {
     const key = await sha256(encoder.encode(`key\n${salt}\n${id}\n${text}`));

@@ -3,8 +3,7 @@
  * Each chart arrives as a placeholder holding its Vega-Lite spec (the book's Altair renderer,
  * russia_iran/charts.py). The chart libraries and this script are started at the top of the
  * page and run in order as soon as they arrive (russia_iran/sphinx_ext.py), so this script finds
- * vega loaded; the first chart is drawn once the parser has passed its placeholder, the others
- * one after another while the browser is idle.
+ * vega loaded (or says in each chart that it did not).
  */
 (function () {
   "use strict";
@@ -57,6 +56,7 @@
   }
 
   function draw(chart) {
+    if (!window.vegaEmbed) return failed(chart, new Error("the chart libraries did not load"));
     if (chart.view) chart.view.finalize();
     chart.width = chart.el.getBoundingClientRect().width;
     return new Promise(function (resolve) {
@@ -81,35 +81,22 @@
     });
   }
 
-  // The placeholders the parser has passed: a spec still arriving is not yet JSON.
-  function collect() {
+  // Each placeholder the parser has passed (a spec still arriving is not yet JSON) joins the
+  // queue: the first is drawn at once, the others in turn while the browser is idle. The page is
+  // looked at again every 15 ms until it is parsed.
+  var drawn = Promise.resolve();
+  function drawParsed() {
     document.querySelectorAll("div.ri-vega").forEach(function (el) {
       var json = el.querySelector('script[type="application/json"]');
       if (!json || charts.some(function (chart) { return chart.el === el; })) return;
       try { JSON.parse(json.textContent); } catch (incomplete) { return; }
-      charts.push({el: el, json: json.textContent});
+      var chart = {el: el, json: json.textContent};
+      drawn = drawn.then(charts.length ? idle : null).then(function () { return draw(chart); });
+      charts.push(chart);
     });
+    if (document.readyState === "loading") setTimeout(drawParsed, 15);
   }
-  function firstPlaceholder() {
-    return new Promise(function (resolve) {
-      (function look() {
-        collect();
-        if (charts.length || document.readyState !== "loading") resolve();
-        else setTimeout(look, 15);
-      })();
-    });
-  }
-
-  function start(chart) {
-    if (chart.started) return null;
-    chart.started = true;
-    return draw(chart);
-  }
-  var first = firstPlaceholder().then(function () {
-    if (!charts.length) return null;
-    if (!window.vegaEmbed) throw new Error("the chart libraries did not load");
-    return start(charts[0]);
-  });
+  drawParsed();
 
   // A chart whose column became narrower (a phone turned upright) is drawn again, so that its
   // title is wrapped to the new width (a switch between light and dark is russia_iran.css's).
@@ -137,15 +124,6 @@
     });
     document.querySelectorAll("a.ri-csv[data-download]").forEach(function (link) {
       link.setAttribute("download", link.getAttribute("data-download"));
-    });
-    first.then(function () {
-      collect();
-      return charts.reduce(function (drawn, chart) {
-        return drawn.then(function () { return chart.started ? null : idle().then(function () { return start(chart); }); });
-      }, Promise.resolve());
-    }, function (error) {
-      collect();
-      charts.forEach(function (chart) { failed(chart, error); });
     });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", preparePage);

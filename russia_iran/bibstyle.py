@@ -1,13 +1,7 @@
-"""The bibliography's pybtex style: pybtex's ``plain``, each entry formatted once.
-
-sphinxcontrib-bibtex formats every entry of the bibliography on every build,
-even when nothing changed, and formats each twice (for the bibliography and
-for the citation's tooltip, with the same style when no tooltip style is set).
-That was most of a no-change rebuild's time. This style keeps what it
-formatted, keyed on the entry's full content and label, for the rest of the
-build and, through the Sphinx extension, in a file beside the build output
-for the next build. A changed entry has a new key and is formatted afresh.
-"""
+"""The bibliography's pybtex style: pybtex's ``plain``, each entry formatted once and kept, keyed
+on its full content and label, in a file beside the build output for the next build (through the
+Sphinx extension). sphinxcontrib-bibtex formats every cited entry on every build, which was most of
+a no-change rebuild's time (ADR 9); a changed entry has a new key and is formatted afresh."""
 
 from __future__ import annotations
 

@@ -1,11 +1,7 @@
-"""Sphinx extension of the book: its directives, its edition notice, its own copy of the chart
-libraries, and notebooks re-run when what they import changes.
-
-Charts are rendered for the book at the source (the Altair renderer in charts.py, switched on
-by BOOK_BUILD for the kernels the build starts); this extension serves vega, vega-lite and
-vega-embed from the pinned npm packages to the pages that hold charts. Nothing here rewrites
-the HTML Sphinx writes (meta/adrs/0004).
-"""
+"""Sphinx extension of the book: its directives, edition notice and take-away menu, the chart
+libraries (from the pinned npm packages) for the charts its Altair renderer leaves as placeholders
+(charts.py, switched on by BOOK_BUILD), and notebooks re-run when their inputs change. Nothing
+here rewrites the HTML Sphinx writes (meta/adrs/0004)."""
 
 from __future__ import annotations
 
@@ -68,41 +64,23 @@ def page_scripts(app: Sphinx, pagename: str, templatename, context: dict, doctre
 
 
 def take_away_buttons(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """Add the take-away editions (russia_iran/takeaway.py writes them after the build) to the
-    theme's download menu: the book's PDF on every page, a chapter's PDF and executed notebook
-    on its own page."""
-    from .takeaway import BOOK
+    """The take-away editions (russia_iran/takeaway.py writes them after the build) in the theme's download menu."""
+    from .takeaway import menu_items
 
     group = next((b for b in context.get("header_buttons", []) if b.get("label") == "download-buttons"), None)
-    if group is None:
-        return
-    items = []
-    if pagename.startswith("chapters/"):
-        chapter = pagename.split("/", 1)[1]
-        items += [("pdf/" + chapter + ".pdf", "chapter PDF", "fas fa-file-pdf", "Download this chapter as PDF"),
-                  ("notebooks/" + chapter + ".ipynb", "chapter .ipynb with outputs", "fas fa-book",
-                   "Download this chapter as a notebook with its charts")]
-    items.append(("pdf/" + BOOK, "whole book PDF", "fas fa-book-open", "Download the whole book as PDF"))
-    group["buttons"] += [{"type": "link", "url": context["pathto"](url, 1), "text": text, "icon": icon, "tooltip": tip,
-                          "label": "takeaway-" + url.replace("/", "-").replace(".", "-")} for url, text, icon, tip in items]
+    if group is not None:
+        group["buttons"] += [{"type": "link", "url": context["pathto"](url, 1), "text": text, "icon": icon, "tooltip": tip,
+                              "label": "takeaway-" + url.replace("/", "-").replace(".", "-")}
+                             for url, text, icon, tip in menu_items(pagename)]
 
 
 def build_student_pack(app: Sphinx) -> None:
-    """The zip the exercise pages and the guide link (russia_iran/student_pack.py); a leak fails the build.
-    The leak check (1.5 s) runs again only when the pack or a master changed since it passed."""
-    from . import student_pack
+    """The zip the exercise pages and the guide link (russia_iran/student_pack.py); a leak fails the build."""
+    from .student_pack import build_checked
 
-    pack = student_pack.build()
-    checked = pack.with_suffix(".checked")
-    digest = hashlib.sha256()
-    for path in [pack, *sorted(student_pack.MASTERS_DIR.glob("*.ipynb"))]:
-        digest.update(path.read_bytes())
-    if checked.is_file() and checked.read_text() == digest.hexdigest():
-        return
-    problems = student_pack.leaks(pack)
+    problems = build_checked()
     if problems:
         raise ExtensionError("the student pack would leak: " + "; ".join(problems[:5]))
-    checked.write_text(digest.hexdigest())
 
 
 def refresh_cache_when_inputs_change(app: Sphinx) -> None:

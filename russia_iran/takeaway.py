@@ -57,6 +57,19 @@ class TakeawayError(RuntimeError):
     """The take-away editions cannot be made (no built book, no chromium), with the reason."""
 
 
+def menu_items(pagename: str) -> list[tuple[str, str, str, str]]:
+    """The take-away editions a page offers in the theme's download menu, as (address from the
+    site's root, text, icon, tooltip): the book's PDF on every page, a chapter's PDF and executed
+    notebook on its own page."""
+    items = []
+    if pagename.startswith("chapters/"):
+        chapter = pagename.split("/", 1)[1]
+        items += [("pdf/" + chapter + ".pdf", "chapter PDF", "fas fa-file-pdf", "Download this chapter as PDF"),
+                  ("notebooks/" + chapter + ".ipynb", "chapter .ipynb with outputs", "fas fa-book",
+                   "Download this chapter as a notebook with its charts")]
+    return items + [("pdf/" + BOOK, "whole book PDF", "fas fa-book-open", "Download the whole book as PDF")]
+
+
 def reading_order(toc: Path = ROOT / "_toc.yml") -> list[tuple[str, str]]:
     """(page path without suffix, part caption) for the pages the book PDF holds, bibliography last."""
     spec = yaml.safe_load(toc.read_text(encoding="utf-8"))
