@@ -21,7 +21,7 @@ from .quiz import QuizDirective
 
 # Served from node_modules (package-lock.json), loaded only by pages with charts, in this order.
 CHART_LIBRARIES = [ROOT / "node_modules" / name / "build" / f"{name}.min.js" for name in ("vega", "vega-lite", "vega-embed")]
-BOOK_SCRIPT = ROOT / "_static" / "russia_iran.js"
+BOOK_SCRIPTS = [ROOT / "_static" / name for name in ("russia_iran.js", "explorer.js", "quiz.js")]
 SCRIPT_VERSIONS: dict[str, str] = {}  # file name -> its package's version or its digest, for caches
 
 
@@ -32,26 +32,27 @@ def serve_chart_libraries(app: Sphinx, config) -> None:
     if missing:
         raise ExtensionError(f"{', '.join(missing)} missing: run the README's build command (it runs npm ci)")
     config.html_static_path = [*config.html_static_path, *map(str, CHART_LIBRARIES)]
-    config.html_js_files = [name for name in config.html_js_files if name != BOOK_SCRIPT.name]  # page_scripts loads it
+    config.html_js_files = [name for name in config.html_js_files if name not in {p.name for p in BOOK_SCRIPTS}]  # page_scripts loads them
     for path in CHART_LIBRARIES:
         SCRIPT_VERSIONS[path.name] = json.loads((path.parent.parent / "package.json").read_text())["version"]
-    SCRIPT_VERSIONS[BOOK_SCRIPT.name] = hashlib.sha256(BOOK_SCRIPT.read_bytes()).hexdigest()[:8]
+    for path in BOOK_SCRIPTS:
+        SCRIPT_VERSIONS[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()[:8]
     os.environ[BOOK_BUILD] = "1"
 
 
 def script_loader(static: str, charts: bool) -> str:
-    """For the top of <head>: the chart libraries (if the page has charts) and the book's script,
+    """For the top of <head>: the chart libraries (if the page has charts) and the book's scripts,
     preloaded so that they are fetched first, and run in order as soon as each arrives by an
     inline script, neither waiting for the theme's stylesheets and scripts nor holding up the
     page (meta/adrs/0009)."""
-    paths = [f"{static}/{path.name}?v={SCRIPT_VERSIONS[path.name]}" for path in [*(CHART_LIBRARIES if charts else []), BOOK_SCRIPT]]
+    paths = [f"{static}/{path.name}?v={SCRIPT_VERSIONS[path.name]}" for path in [*(CHART_LIBRARIES if charts else []), *BOOK_SCRIPTS]]
     return ("".join(f'<link rel="preload" as="script" fetchpriority="high" href="{path}" />\n' for path in paths)
             + f"<script>{json.dumps(paths)}.forEach(function (src) {{ var script = document.createElement('script');"
             " script.src = src; script.async = false; document.head.appendChild(script); });</script>\n")
 
 
 def page_scripts(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
-    """Every page starts the book's script, and a page with charts the chart libraries, from
+    """Every page starts the book's scripts, and a page with charts the chart libraries, from
     the top of its head (script_loader). No page loads sphinx-thebe's script or stylesheet,
     whose "Live code" button the book does not offer (it needs a Binder), or a second copy of
     the theme's icon script, which _static/scripts/fontawesome.js empties."""
