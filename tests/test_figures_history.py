@@ -144,8 +144,8 @@ def test_corridor_rows_reject_unknown_nodes():
 
 # ---------------------------------------------------------------- trade, table, explorer
 
-def test_trade_points_read_the_quoted_values():
-    points = history.trade_points(load("trade"))
+def test_quoted_turnover_reads_the_quoted_values():
+    points = history.quoted_turnover(load("trade"))
     assert points["2021"] > points["2020_eec"] > points["2020_kozhanov"] > points["2000"] > 0
 
 

@@ -78,10 +78,10 @@ def test_turnover_range_separates_whole_year_from_preliminary(trade):
 
 
 def test_figure_finds_one_value_and_refuses_ambiguity(trade):
-    assert fig.figure(trade, 2020, "turnover", "eec") == pytest.approx(2.22)
-    assert fig.figure(trade, 2020, "turnover", "secondary", sources="kozhanov2023putin") == pytest.approx(1.6)
+    assert fig.trade_value(trade, 2020, "turnover", "eec") == pytest.approx(2.22)
+    assert fig.trade_value(trade, 2020, "turnover", "secondary", sources="kozhanov2023putin") == pytest.approx(1.6)
     with pytest.raises(ValueError):
-        fig.figure(trade, 2022, "turnover", "secondary")  # several sources on that basis
+        fig.trade_value(trade, 2022, "turnover", "secondary")  # several sources on that basis
 
 
 def test_share_of_world_is_small_for_iran(partners):

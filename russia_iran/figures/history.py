@@ -288,8 +288,8 @@ def corridor_map(nodes: pd.DataFrame, segments: pd.DataFrame) -> alt.TopLevelMix
     )
 
 
-def trade_points(trade: pd.DataFrame) -> dict[str, float]:
-    """The few trade values the chapter quotes, read from the trade data."""
+def quoted_turnover(trade: pd.DataFrame) -> dict[str, float]:
+    """The few turnover values (US$ bn) the chapter quotes, read from the trade data."""
     turnover = trade[(trade["measure"] == "turnover") & ~trade["preliminary"].astype(bool)]
 
     def one(mask: pd.Series, what: str) -> float:
@@ -361,3 +361,20 @@ def era_explorer(events: pd.DataFrame, era: str = "1800–1829"):
                               value=era, description="Era")
     return explorer({"era": picker}, render=lambda era: era_summary(era, rows),
                     title="Cooperation and conflict in one era")
+
+
+def numbers(events: pd.DataFrame, arms: pd.DataFrame, trade: pd.DataFrame) -> dict[str, float | int]:
+    """Every number the chapter's prose glues, by name, computed from the data."""
+    low, high, n = estimates_1989(arms)
+    turnover = quoted_turnover(trade)
+    return {
+        "n_events": len(events),
+        "n_conflict": int((events["relation"] == "conflict").sum()),
+        "n_cooperation": int((events["relation"] == "cooperation").sum()),
+        "arms_low": low, "arms_high": high, "arms_n": n,
+        "s300_first": int(arms.set_index("id").loc["s-300pmu2-2015", "first_delivery_year"]),
+        "trade_2000": turnover["2000"], "trade_2021": turnover["2021"],
+        "trade_2020_eec": turnover["2020_eec"], "trade_2020_koz": turnover["2020_kozhanov"],
+        "share_conflict_before_1917": 100 * conflict_share(events, 1722, 1916),
+        "share_conflict_after_1989": 100 * conflict_share(events, 1989, 2021),
+    }

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .. import charts
 from ..sources import citations, keys_in
-from .proportion import proportion_data
+from .proportion import pair_share, pair_turnover, proportion_data
 
 WAR_START, WAR_END = pd.Timestamp("2025-06-13"), pd.Timestamp("2025-06-24")
 YEARS = [2021, 2023, 2025]
@@ -55,24 +55,6 @@ def postwar_events(events: pd.DataFrame) -> pd.DataFrame:
 def war_length_days(start: pd.Timestamp = WAR_START, end: pd.Timestamp = WAR_END) -> int:
     """Days of the twelve-day war, counting both the first and the last."""
     return int((end - start).days) + 1
-
-
-def share(partners: pd.DataFrame, trade: pd.DataFrame, reporter: str, partner: str, year: int) -> float:
-    """Partner's share (per cent) of the reporter's total goods trade, as chosen by ``proportion_data``."""
-    rows = proportion_data(partners, trade, start=2020)
-    hit = rows[(rows["reporter"] == reporter) & (rows["partner"] == partner) & (rows["year"] == year)]
-    if hit.empty or hit["share_pct"].isna().all():
-        raise ValueError(f"no share of {partner} in {reporter}'s trade for {year}")
-    return float(hit["share_pct"].iloc[0])
-
-
-def turnover(partners: pd.DataFrame, trade: pd.DataFrame, reporter: str, partner: str, year: int) -> float:
-    """The turnover figure (US$ bn) the share charts use for one pair and year."""
-    rows = proportion_data(partners, trade, start=2020)
-    hit = rows[(rows["reporter"] == reporter) & (rows["partner"] == partner) & (rows["year"] == year)]
-    if hit.empty:
-        raise ValueError(f"no turnover of {reporter} with {partner} in {year}")
-    return float(hit["value_usd_bn"].iloc[0])
 
 
 def _arms_year(row) -> list[int]:
@@ -112,7 +94,7 @@ def computed_indicators(partners: pd.DataFrame, trade: pd.DataFrame, arms: pd.Da
            "russia_share_of_iran_trade": ("Iran", "Russia", {2021: 2021, 2023: 2022, 2025: 2024})}
     for name, (reporter, partner, years) in ref.items():
         for year, used in years.items():
-            rows.append((name, year, round(share(partners, trade, reporter, partner, used), 2)))
+            rows.append((name, year, round(pair_share(partners, trade, reporter, partner, used), 2)))
     return pd.DataFrame(rows, columns=["indicator", "year", "value"])
 
 
@@ -377,3 +359,32 @@ def cover_counts(votes: pd.DataFrame) -> dict[str, int]:
             out[f"{voter}_{level}"] = int((mine["cover"] == words).sum())
         out[f"{voter}_votes"] = len(mine)
     return out
+
+
+def numbers(events: pd.DataFrame, partners: pd.DataFrame, trade: pd.DataFrame, arms: pd.DataFrame,
+            nuclear: pd.DataFrame, indicators: pd.DataFrame, un_votes: pd.DataFrame) -> dict[str, float | int]:
+    """Every number the chapter's prose glues, by name, computed from the data."""
+    plants = nuclear.set_index("id")
+    counted = indicators.set_index(["indicator", "year"])["value"]
+    scores = dependence_scores(indicators).set_index(["direction_label", "year"])["score"]
+    out: dict[str, float | int] = {
+        "war_days": war_length_days(), "n_postwar": len(postwar_events(events)),
+        "hormoz_bn": float(plants.loc["hormoz-2025-agreement", "value_usd_bn"]),
+        "hormoz_mw": float(plants.loc["hormoz-2025-agreement", "capacity_mw"]),
+        "bushehr_mw": float(plants.loc["bushehr-1-2025-capacity-reported", "capacity_mw"]),
+        "su35_leak": int(arms.set_index("id").loc["su-35-48-rostec-leak", "quantity"]),
+        "ir_share_ru23": pair_share(partners, trade, "Russia", "Iran", 2023),
+        "ru_share_ir24": pair_share(partners, trade, "Iran", "Russia", 2024),
+        "ru_share_ir21": pair_share(partners, trade, "Iran", "Russia", 2021)}
+    for year in (2023, 2025):
+        out[f"ir_ru_{year % 100}"] = int(counted[("arms_iran_to_russia", year)])
+        out[f"ru_ir_{year % 100}"] = int(counted[("arms_russia_to_iran", year)])
+    for key, (reporter, partner, year) in {"ru_tr24": ("Russia", "Turkey", 2024), "ru_ae23": ("Russia", "UAE", 2023),
+                                           "ru_eg24": ("Russia", "Egypt", 2024), "ru_ir24": ("Russia", "Iran", 2024),
+                                           "ir_eu23": ("Iran", "EU", 2023), "ir_cn24": ("Iran", "China", 2024),
+                                           "ir_ae24": ("Iran", "UAE", 2024)}.items():
+        out[key] = pair_turnover(partners, trade, reporter, partner, year)
+    for year in (2021, 2023, 2025):
+        out[f"ir_{year % 100}"] = float(scores[("Iran's need for Russia", year)])
+        out[f"ru_{year % 100}"] = float(scores[("Russia's need for Iran", year)])
+    return {**out, **{f"un_{key}": value for key, value in cover_counts(un_votes).items()}}

@@ -56,8 +56,8 @@ def turnover_range(trade: pd.DataFrame, year: int, *, include_preliminary: bool 
             "spread": float(values.max() - values.min())}
 
 
-def figure(trade: pd.DataFrame, year: int, measure: str, basis: str, *, sources: str | None = None,
-           preliminary: bool = False) -> float:
+def trade_value(trade: pd.DataFrame, year: int, measure: str, basis: str, *, sources: str | None = None,
+                preliminary: bool = False) -> float:
     """One figure from the trade data, located by year, measure, basis (and source, if several)."""
     rows = trade[(trade["year"] == year) & (trade["measure"] == measure) & (trade["basis"] == basis)
                  & (trade["preliminary"].astype(bool) == preliminary)]
@@ -296,3 +296,36 @@ def trade_explorer(trade: pd.DataFrame, year: int = INVASION_YEAR, basis: str = 
     }
     return explorer(controls, render=lambda year, basis: trade_explorer_html(trade, year, basis),
                     title="Russia–Iran trade: one year, one basis")
+
+
+def numbers(trade: pd.DataFrame, arms: pd.DataFrame, partners: pd.DataFrame, events: pd.DataFrame) -> dict[str, float | int]:
+    """Every number the chapter's prose glues, by name, computed from the data."""
+    from .proportion import proportion_data, share_of_world  # proportion imports this module
+
+    counts = arms_direction_counts(arms)
+    out: dict[str, float | int] = {
+        "arms_ir_since": counts["iran_to_russia_since"], "arms_ru_since": counts["russia_to_iran_since"],
+        "arms_ir_before": counts["iran_to_russia_before"], "arms_ru_before": counts["russia_to_iran_before"],
+        "arms_unconfirmed": counts["unconfirmed_since"]}
+    out.update(t20_eec=trade_value(trade, 2020, "turnover", "eec"),
+               t20_koz=trade_value(trade, 2020, "turnover", "secondary", sources="kozhanov2023putin"),
+               t21_fcs=trade_value(trade, 2021, "turnover", "russian_customs"),
+               t22_prelim=trade_value(trade, 2022, "turnover", "secondary", sources="kozhanov2023putin", preliminary=True),
+               t23_ru=trade_value(trade, 2023, "turnover", "secondary", sources="riddle2025friends"),
+               t23_ir=trade_value(trade, 2023, "turnover", "iranian_customs"),
+               rx21=trade_value(trade, 2021, "russian_exports", "russian_customs"),
+               ix21=trade_value(trade, 2021, "iranian_exports", "russian_customs"),
+               rx23=trade_value(trade, 2023, "russian_exports", "secondary"),
+               ix23=trade_value(trade, 2023, "iranian_exports", "secondary", sources="riddle2025friends"),
+               share22=share_of_world(partners, "Russia", "Iran", 2022),
+               share23=share_of_world(partners, "Russia", "Iran", 2023),
+               n_events=len(events))
+    out["ratio21"] = out["rx21"] / out["ix21"]
+    spread = turnover_range(trade, 2022)
+    out.update(t22_low=spread["low"], t22_high=spread["high"], t22_n=spread["n"])
+    in_2022 = proportion_data(partners, trade).set_index(["reporter", "partner", "year"])
+    for name, (reporter, partner, column) in {"ru_cn22": ("Russia", "China", "value_usd_bn"), "ru_ae22": ("Russia", "UAE", "value_usd_bn"),
+                                              "ir_ae22": ("Iran", "UAE", "value_usd_bn"), "ir_cn22": ("Iran", "China", "value_usd_bn"),
+                                              "ir_ru22_share": ("Iran", "Russia", "share_pct")}.items():
+        out[name] = float(in_2022.loc[(reporter, partner, 2022), column])
+    return out

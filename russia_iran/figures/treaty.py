@@ -357,3 +357,17 @@ def domain_renderer(provisions: pd.DataFrame):
     def render(domain: str = "security", include_unread: bool = False) -> str:
         return domain_table(provisions, domain, include_unread)
     return render
+
+
+def numbers(provisions: pd.DataFrame, agreements: pd.DataFrame, trade: pd.DataFrame,
+            events: pd.DataFrame) -> dict[str, float | int]:
+    """Every number the chapter's prose glues, by name, computed from the data (agreements indexed by id)."""
+    iran, dprk = read_counts(provisions, "russia-iran-2025"), read_counts(provisions, "russia-dprk-2024")
+    treaty = agreements.loc["russia-iran-2025"]
+    return {**{f"ir_{k}": iran[k] for k in ("articles", "read", "rows", "not_read", "binding", "consult", "intent")},
+            **{f"kp_{k}": dprk[k] for k in ("articles", "read", "binding")},
+            "n_events": len(events),
+            "term_2025": int(treaty["duration_years"]),
+            "term_2001": int(agreements.loc["russia-iran-2001", "duration_years"]),
+            "days_to_force": (treaty["in_force"] - treaty["signed"]).days,
+            **{f"med_{year}": median_turnover(trade, year) for year in (2019, 2021, 2024)}}
