@@ -199,9 +199,11 @@ def test_a_chart_whose_libraries_did_not_load_says_so(site, browser):
     page = browser.new_page()
     page.route("**/*", lambda r: r.abort() if "/vega" in r.request.url or "127.0.0.1" not in r.request.url else r.continue_())
     page.goto(f"{site}/chapters/04_postwar.html", wait_until="load")
-    page.wait_for_selector("div.ri-vega p.error", timeout=15000)
+    charts = page.locator("div.ri-vega").count()
+    assert charts >= 2
+    # each chart in its turn: wait until every one has spoken, or fail on the timeout
+    page.wait_for_function(f"() => document.querySelectorAll('div.ri-vega p.error').length === {charts}", timeout=15000)
     messages = page.locator("div.ri-vega p.error").all_text_contents()
-    assert len(messages) == page.locator("div.ri-vega").count()
     assert all("could not be drawn: the chart libraries did not load" in m for m in messages)
     page.close()
 
