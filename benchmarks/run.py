@@ -11,7 +11,7 @@ last part of the output is Markdown, ready to paste into the README.
 Targets: a no-change rebuild takes at most 10% of a cold build; the first chart
 of a chapter page is drawn within 1.5x the time a bare page with that one chart
 takes; no chapter page weighs over 400 KB before the shared JavaScript
-(_static/ and Sphinx's searchindex.js, which every page loads); the widget manager (embed-amd.js) loads only on pages
+(_static/ and Sphinx's searchindex.js, which the search page loads); the widget manager (embed-amd.js) loads only on pages
 that show widgets.
 """
 
@@ -37,7 +37,7 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 LOADS = 11  # timings are the median of this many cold loads, a chapter's alternating with its floor's
 SHARED = ("_static",)
-SHARED_FILES = ("searchindex.js",)  # at the top of the site, loaded by every page
+SHARED_FILES = ("searchindex.js",)  # at the top of the site, loaded by the search page
 FLOOR_PREFIX = "_benchmark_floor_"
 REBUILD_SHARE, CHART_RATIO, CHAPTER_KB = 0.10, 1.5, 400
 
@@ -198,11 +198,11 @@ def report(builds: dict | None, rows: list[dict], markdown: bool) -> str:
     out.append("")
     index = max((r["search_index"] for r in rows), default=0)
     if index:
-        out.append(f"'Without shared JS' leaves out Sphinx's search index (searchindex.js, {kb(index)} KB) "
-                   "with the other shared JavaScript: every page loads the same file.")
+        out.append(f"'Without shared JS' leaves out Sphinx's search index (searchindex.js, {kb(index)} KB, "
+                   "loaded by the search page only) with the other shared JavaScript.")
     out.append(f"Targets: rebuild <= {REBUILD_SHARE:.0%} of a cold build; time to first chart <= {CHART_RATIO}x "
-               f"the floor (a bare page with the same first chart, drawn by the same scripts: vega, vega-lite, "
-               f"vega-embed and the book's russia_iran.js); no chapter page over {CHAPTER_KB} KB without "
+               f"the floor (a bare page with the same first chart, drawn by the same scripts, which "
+               f"the chapter's head starts: vega, vega-lite, vega-embed and the book's own); no chapter page over {CHAPTER_KB} KB without "
                f"the shared JavaScript under _static/ and searchindex.js; the widget manager (embed-amd.js) loaded only "
                f"on pages with widgets. Timings are the median of {LOADS} cold loads in headless chromium; "
                f"'Loaded KB' sums the bodies of every response of one cold load.")
