@@ -114,14 +114,11 @@ def pages_to_reread(app: Sphinx, env, added, changed, removed) -> list[str]:
     return sorted(reread - added - changed)
 
 
-def load_bibliography_cache(app: Sphinx) -> None:
-    """The entries the last build formatted (russia_iran/bibstyle.py, ADR 9)."""
-    bibstyle.load_cache(Path(app.outdir).parent / ".bibtex_formatted.pickle")
-
-
-def save_bibliography_cache(app: Sphinx, exception: Exception | None) -> None:
-    if exception is None:
-        bibstyle.save_cache(Path(app.outdir).parent / ".bibtex_formatted.pickle")
+def keep_formatted_bibliography(app: Sphinx) -> None:
+    """Entries formatted by earlier builds, in the environment Sphinx saves (russia_iran/bibstyle.py, ADR 9)."""
+    if not hasattr(app.env, "russia_iran_bibliography"):
+        app.env.russia_iran_bibliography = {}
+    bibstyle.keep_in(app.env.russia_iran_bibliography)
 
 
 def edition_substitutions(app: Sphinx, config) -> None:
@@ -137,8 +134,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", serve_chart_libraries)
     app.connect("builder-inited", refresh_cache_when_inputs_change)
     app.connect("builder-inited", build_student_pack)
-    app.connect("builder-inited", load_bibliography_cache)
-    app.connect("build-finished", save_bibliography_cache)
+    app.connect("builder-inited", keep_formatted_bibliography)
     app.connect("env-get-outdated", pages_to_reread)
     app.connect("html-page-context", page_scripts)
     app.connect("html-page-context", take_away_buttons, priority=502)  # after the theme fills its menu (501)

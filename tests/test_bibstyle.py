@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import pickle
 
 import pytest
 from pybtex.plugin import find_plugin
@@ -23,8 +24,6 @@ def _entries(count: int):
 def formatting_calls(monkeypatch):
     """Entry keys pybtex's own plain style formats, with a fresh in-memory cache."""
     monkeypatch.setattr(bibstyle, "_formatted", {})
-    monkeypatch.setattr(bibstyle, "_used", set())
-    monkeypatch.setattr(bibstyle, "_loaded", {})
     calls = []
     original = PlainStyle.format_entry
     monkeypatch.setattr(PlainStyle, "format_entry",
@@ -61,29 +60,16 @@ def test_a_changed_entry_is_formatted_afresh(formatting_calls):
     assert formatting_calls == [entry.key, entry.key]
 
 
-def test_the_next_build_reuses_the_file(formatting_calls, tmp_path):
-    cache = tmp_path / "formatted.pickle"
-    bibstyle.load_cache(cache)  # none yet
+def test_the_next_build_reuses_what_the_environment_kept(formatting_calls):
+    store = {}
+    bibstyle.keep_in(store)
     entries = _entries(3)
     texts = [bibstyle.Style().format_entry("x", e).text.render_as("text") for e in entries]
-    bibstyle.save_cache(cache)
-    assert cache.is_file()
+    assert len(store) == 3
 
-    bibstyle._formatted.clear()  # a new process
-    bibstyle.load_cache(cache)
+    bibstyle.keep_in(pickle.loads(pickle.dumps(store)))  # a new process, as Sphinx saves its environment
     assert [bibstyle.Style().format_entry("x", e).text.render_as("text") for e in entries] == texts
     assert formatting_calls == [e.key for e in entries]  # nothing formatted the second time
-
-
-def test_a_damaged_cache_file_is_ignored(formatting_calls, tmp_path):
-    cache = tmp_path / "formatted.pickle"
-    cache.write_bytes(b"not a pickle")
-    bibstyle.load_cache(cache)
-    entry = _entries(1)[0]
-    assert bibstyle.Style().format_entry("x", entry).key == entry.key
-    bibstyle.save_cache(cache)
-    bibstyle.load_cache(cache)
-    assert bibstyle._loaded  # rewritten as a good file
 
 
 def test_registered_under_the_configured_name():
