@@ -39,6 +39,9 @@ def _open(browser, site: str, path: Path, viewport: dict, color_scheme: str = "l
                or urlparse(r.request.url).hostname == "127.0.0.1" else r.abort())
     page.goto(f"{site}/{_name(path)}", wait_until="load")
     wait_until_drawn(page)
+    # The theme sets the reader's mode at DOMContentLoaded and its buttons fade to the new colours
+    # (150 ms CSS transitions): contrast is judged once they have finished.
+    page.wait_for_function("() => !document.getAnimations().some(a => a instanceof CSSTransition)")
     return context, page
 
 
