@@ -14,7 +14,7 @@ from importlib import import_module
 
 # Names load their module on first use (PEP 562), so that the build's Sphinx
 # extension, which needs none of them, does not import pandas and Altair.
-_EXPORTS = {"DataError": "data", "load": "data", "names": "data", "validate": "data", "show": "display"}
+LAZY_EXPORTS = {"DataError": "data", "load": "data", "names": "data", "validate": "data", "show": "display"}
 _SUBMODULES = {"charts", "data", "display", "sources", "widgets", "basemap", "figures",
                "assignments", "grading", "editions", "about"}
 
@@ -22,8 +22,8 @@ __all__ = ["DataError", "charts", "load", "names", "show", "validate"]
 
 
 def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    if name in LAZY_EXPORTS:
+        return getattr(import_module(f".{LAZY_EXPORTS[name]}", __name__), name)
     if name in _SUBMODULES:
         return import_module(f".{name}", __name__)
     raise AttributeError(f"module 'russia_iran' has no attribute {name!r}")

@@ -9,6 +9,7 @@ import ast
 import hashlib
 from pathlib import Path
 
+from . import LAZY_EXPORTS
 from .paths import ROOT
 
 NOTEBOOK_HEADER = "---\njupytext:"  # how a MyST notebook page begins
@@ -35,8 +36,6 @@ def _imports(source: str, package: str = "") -> set[str]:
 def notebook_modules() -> list[Path]:
     """The package files the book's notebook pages import, directly or through other modules
     (a name the package exports lazily, such as russia_iran.load, leads to its module)."""
-    from . import _EXPORTS
-
     todo = set()
     for page in ROOT.glob("*/*.md"):
         if is_notebook(page):
@@ -47,7 +46,7 @@ def notebook_modules() -> list[Path]:
     while todo:
         name = todo.pop()
         head, _, attr = name.partition(".")
-        base = ROOT.joinpath(*(f"{head}.{_EXPORTS[attr]}" if attr in _EXPORTS else name).split("."))
+        base = ROOT.joinpath(*(f"{head}.{LAZY_EXPORTS[attr]}" if attr in LAZY_EXPORTS else name).split("."))
         path = next((p for p in (base.with_suffix(".py"), base / "__init__.py") if p.is_file()), None)
         if path is None or name in seen:
             continue
