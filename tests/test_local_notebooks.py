@@ -9,6 +9,8 @@ import pytest
 from conftest import HTML, ROOT
 from nbclient import NotebookClient
 
+from russia_iran.fingerprint import is_notebook
+
 CHAPTERS = sorted((ROOT / "chapters").glob("0*.md"))
 
 
@@ -29,8 +31,7 @@ def test_jupyterlab_opens_chapters_as_notebooks():
     assert viewers["defaultViewers"]["markdown"] == "Jupytext Notebook"
 
 
-@pytest.mark.parametrize("page", [p for p in sorted(ROOT.glob("*/*.md"))
-                                  if p.read_text(encoding="utf-8").startswith("---\njupytext:")],
+@pytest.mark.parametrize("page", [p for p in sorted(ROOT.glob("*/*.md")) if is_notebook(p)],
                          ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_saving_a_page_in_jupyterlab_leaves_its_source_unchanged(page):
     """JupyterLab saves through jupytext with the project's settings (pyproject.toml): a page
