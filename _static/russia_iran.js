@@ -1,10 +1,7 @@
-/* Russia and Iran module: draws the page's charts and names what assistive technology needs.
- *
- * Each chart arrives as a placeholder holding its Vega-Lite spec (the book's Altair renderer,
- * russia_iran/charts.py). The chart libraries and this script are started at the top of the
- * page and run in order as soon as they arrive (russia_iran/sphinx_ext.py), so this script finds
- * vega loaded (or says in each chart that it did not).
- */
+/* Russia and Iran module: draws the page's charts, placeholders holding a Vega-Lite spec (the book's
+ * Altair renderer, russia_iran/charts.py); switches its explorers; names what assistive technology
+ * needs. The chart libraries and this script run in order from the top of the page
+ * (russia_iran/sphinx_ext.py): vega is loaded, or each chart says that it did not load. */
 (function () {
   "use strict";
   var charts = [];
@@ -128,4 +125,14 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", preparePage);
   else preparePage();
+
+  // An explorer (russia_iran/widgets.py) holds every state's result; the one its controls name is shown.
+  document.addEventListener("change", function (event) {
+    var box = event.target.closest(".ri-static-explorer");
+    if (!box || !event.target.matches("[data-control]")) return;
+    var state = Array.from(box.querySelectorAll("[data-control]"), function (control) {
+      return control.type === "checkbox" ? (control.checked ? "1" : "0") : control.value;
+    }).join(",");
+    box.querySelectorAll("[data-state]").forEach(function (panel) { panel.hidden = panel.dataset.state !== state; });
+  });
 })();

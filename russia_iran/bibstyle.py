@@ -33,11 +33,8 @@ class Style(PlainStyle):
         return _formatted[key]
 
 
-def register() -> None:
-    register_plugin("pybtex.style.formatting", NAME, Style, force=True)
-
-
-def keep_in(store: dict) -> None:
-    """Format into ``store``, which the caller keeps between builds, reusing what it holds."""
+def register(store: dict) -> None:
+    """Register the style, formatting into ``store``, which the caller keeps between builds, reusing what it holds."""
     global _formatted
     _formatted = store
+    register_plugin("pybtex.style.formatting", NAME, Style, force=True)

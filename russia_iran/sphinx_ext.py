@@ -21,8 +21,11 @@ from .quiz import QuizDirective
 
 # Served from node_modules (package-lock.json), loaded only by pages with charts, in this order.
 CHART_LIBRARIES = [ROOT / "node_modules" / name / "build" / f"{name}.min.js" for name in ("vega", "vega-lite", "vega-embed")]
-BOOK_SCRIPTS = [ROOT / "_static" / name for name in ("russia_iran.js", "explorer.js", "quiz.js")]
-SCRIPT_VERSIONS: dict[str, str] = {}  # file name -> its package's version or its digest, for caches
+BOOK_SCRIPTS = [ROOT / "_static" / name for name in ("russia_iran.js", "quiz.js")]
+# File name -> its package's version or its digest, for caches. A config value of the "html" kind:
+# when it changes Sphinx writes every page again (its .buildinfo), and so copies _static again.
+ASSET_VERSIONS: dict[str, str] = {}
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
 def serve_chart_libraries(app: Sphinx, config) -> None:
@@ -34,9 +37,10 @@ def serve_chart_libraries(app: Sphinx, config) -> None:
     config.html_static_path = [*config.html_static_path, *map(str, CHART_LIBRARIES)]
     config.html_js_files = [name for name in config.html_js_files if name not in {p.name for p in BOOK_SCRIPTS}]  # page_scripts loads them
     for path in CHART_LIBRARIES:
-        SCRIPT_VERSIONS[path.name] = json.loads((path.parent.parent / "package.json").read_text())["version"]
-    for path in BOOK_SCRIPTS:
-        SCRIPT_VERSIONS[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()[:8]
+        ASSET_VERSIONS[path.name] = json.loads((path.parent.parent / "package.json").read_text())["version"]
+    for path in filter(Path.is_file, (ROOT / "_static").rglob("*")):
+        ASSET_VERSIONS[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()[:8]
+    config.russia_iran_asset_versions = ASSET_VERSIONS
     os.environ[BOOK_BUILD] = "1"
 
 
@@ -45,7 +49,7 @@ def script_loader(static: str, charts: bool) -> str:
     preloaded so that they are fetched first, and run in order as soon as each arrives by an
     inline script, neither waiting for the theme's stylesheets and scripts nor holding up the
     page (meta/adrs/0009)."""
-    paths = [f"{static}/{path.name}?v={SCRIPT_VERSIONS[path.name]}" for path in [*(CHART_LIBRARIES if charts else []), *BOOK_SCRIPTS]]
+    paths = [f"{static}/{path.name}?v={ASSET_VERSIONS[path.name]}" for path in [*(CHART_LIBRARIES if charts else []), *BOOK_SCRIPTS]]
     return ("".join(f'<link rel="preload" as="script" fetchpriority="high" href="{path}" />\n' for path in paths)
             + f"<script>{json.dumps(paths)}.forEach(function (src) {{ var script = document.createElement('script');"
             " script.src = src; script.async = false; document.head.appendChild(script); });</script>\n")
@@ -54,11 +58,12 @@ def script_loader(static: str, charts: bool) -> str:
 def page_scripts(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
     """Every page starts the book's scripts, and a page with charts the chart libraries, from
     the top of its head (script_loader). No page loads sphinx-thebe's script or stylesheet,
-    whose "Live code" button the book does not offer (it needs a Binder), or a second copy of
-    the theme's icon script, which _static/scripts/fontawesome.js empties."""
+    whose "Live code" button the book does not offer (it needs a Binder), a second copy of the
+    theme's icon script, which _static/scripts/fontawesome.js empties, or the widget state MyST-NB
+    copies from an executed notebook for a widget manager no page loads (ADR 4)."""
     for files in (context.get("script_files", []), context.get("css_files", [])):
         files[:] = [file for file in files if not any(name in (file.filename or "").lower() for name in ("thebe", "fontawesome"))
-                    and "THEBE" not in file.attributes.get("body", "")]
+                    and "THEBE" not in file.attributes.get("body", "") and file.attributes.get("type") != WIDGET_STATE]
     charts = f'class="{CHART_CLASS}"' in context.get("body", "")
     context["metatags"] = context.get("metatags", "") + script_loader(context["pathto"]("_static", 1), charts)
     context["theme_announcement"] = edition.banner_html(context["pathto"]("reference/changes"))
@@ -98,27 +103,16 @@ def refresh_cache_when_inputs_change(app: Sphinx) -> None:
 
 
 def pages_to_reread(app: Sphinx, env, added, changed, removed) -> list[str]:
-    """Every notebook page, when the inputs changed since this environment last read them; and
-    every page when _static changed (Sphinx copies _static only when it writes a page, and each
-    page names the book's script by its digest)."""
-    reread = set()
-    if getattr(env, "russia_iran_inputs", None) != app.russia_iran_inputs:
-        env.russia_iran_inputs = app.russia_iran_inputs
-        reread = {doc for doc in env.found_docs if fingerprint.is_notebook(Path(app.srcdir) / f"{doc}.md")}
-    static = hashlib.sha256()
-    for path in sorted((Path(app.srcdir) / "_static").rglob("*")):
-        static.update(path.name.encode() + (path.read_bytes() if path.is_file() else b""))
-    if getattr(env, "russia_iran_static", None) != static.hexdigest():
-        env.russia_iran_static = static.hexdigest()
-        reread = set(env.found_docs)
-    return sorted(reread - added - changed)
+    """Every notebook page, when the inputs changed since this environment last read them."""
+    if getattr(env, "russia_iran_inputs", None) == app.russia_iran_inputs:
+        return []
+    env.russia_iran_inputs = app.russia_iran_inputs
+    return sorted(doc for doc in env.found_docs - added - changed if fingerprint.is_notebook(Path(app.srcdir) / f"{doc}.md"))
 
 
-def keep_formatted_bibliography(app: Sphinx) -> None:
-    """Entries formatted by earlier builds, in the environment Sphinx saves (russia_iran/bibstyle.py, ADR 9)."""
-    if not hasattr(app.env, "russia_iran_bibliography"):
-        app.env.russia_iran_bibliography = {}
-    bibstyle.keep_in(app.env.russia_iran_bibliography)
+def bibliography_style(app: Sphinx) -> None:
+    """The bibliography's style, keeping formatted entries in the environment Sphinx saves (russia_iran/bibstyle.py, ADR 9)."""
+    bibstyle.register(vars(app.env).setdefault("russia_iran_bibliography", {}))
 
 
 def edition_substitutions(app: Sphinx, config) -> None:
@@ -127,14 +121,14 @@ def edition_substitutions(app: Sphinx, config) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    bibstyle.register()
+    app.add_config_value("russia_iran_asset_versions", {}, "html")
     app.add_directive("quiz", QuizDirective)
     app.add_directive("assessment-map", AssessmentMapDirective)
     app.connect("config-inited", edition_substitutions)
     app.connect("config-inited", serve_chart_libraries)
     app.connect("builder-inited", refresh_cache_when_inputs_change)
     app.connect("builder-inited", build_student_pack)
-    app.connect("builder-inited", keep_formatted_bibliography)
+    app.connect("builder-inited", bibliography_style)
     app.connect("env-get-outdated", pages_to_reread)
     app.connect("html-page-context", page_scripts)
     app.connect("html-page-context", take_away_buttons, priority=502)  # after the theme fills its menu (501)

@@ -3,7 +3,7 @@
 The result is computed by a plain function of the control values, so it is tested without a
 browser. An explorer shows itself two ways from one object: in JupyterLab as ipywidgets, which
 recompute the result as the controls change; in the built book as plain HTML holding the
-result for every combination of the (discrete) controls, which ``_static/explorer.js`` switches
+result for every combination of the (discrete) controls, which ``_static/russia_iran.js`` switches
 between, so every control responds with no kernel and no widget manager. myst-nb is told to
 prefer the HTML (``nb_mime_priority_overrides`` in ``_config.yml``).
 """

@@ -62,17 +62,17 @@ def test_a_changed_entry_is_formatted_afresh(formatting_calls):
 
 def test_the_next_build_reuses_what_the_environment_kept(formatting_calls):
     store = {}
-    bibstyle.keep_in(store)
+    bibstyle.register(store)
     entries = _entries(3)
     texts = [bibstyle.Style().format_entry("x", e).text.render_as("text") for e in entries]
     assert len(store) == 3
 
-    bibstyle.keep_in(pickle.loads(pickle.dumps(store)))  # a new process, as Sphinx saves its environment
+    bibstyle.register(pickle.loads(pickle.dumps(store)))  # a new process, as Sphinx saves its environment
     assert [bibstyle.Style().format_entry("x", e).text.render_as("text") for e in entries] == texts
     assert formatting_calls == [e.key for e in entries]  # nothing formatted the second time
 
 
 def test_registered_under_the_configured_name():
-    bibstyle.register()
+    bibstyle.register({})
     assert find_plugin("pybtex.style.formatting", bibstyle.NAME) is bibstyle.Style
     assert f"bibtex_default_style: {bibstyle.NAME}" in (ROOT / "_config.yml").read_text()

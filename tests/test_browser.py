@@ -47,6 +47,7 @@ def visit(browser, url: str) -> dict:
     problems["chart_errors"] = page.locator("div.ri-vega .error").count()
     problems["libraries"] = [name for name in requested if name in CHART_LIBRARIES]
     problems["unused"] = [name for name in requested if name in UNUSED_SCRIPTS]
+    problems["widget_state"] = page.locator('script[type="application/vnd.jupyter.widget-state+json"]').count()
     context.close()
     return problems
 
@@ -65,6 +66,8 @@ def test_every_page_renders_offline(site, browser):
             bad["libraries"] = result["libraries"]
         if result["unused"] and path.name != "search.html":
             bad["unused"] = result["unused"]
+        if result["widget_state"]:  # data for the widget manager no page loads
+            bad["widget_state"] = result["widget_state"]
         if bad:
             failures[path.relative_to(HTML).as_posix()] = bad
     assert not failures, failures

@@ -29,26 +29,52 @@ def test_missing_chart_libraries_stop_the_build_with_what_to_do(tmp_path, monkey
         sphinx_ext.serve_chart_libraries(None, Config())
 
 
-def test_an_edit_to_static_files_alone_writes_every_page_again(tmp_path):
-    """Sphinx copies _static only when it writes a page, and each page names the book's script by
-    its digest: the hook has every page written again, once."""
-    (tmp_path / "_static").mkdir()
-    stylesheet = tmp_path / "_static" / "russia_iran.css"
-    stylesheet.write_text("p { color: black; }")
+def test_an_edit_to_static_files_alone_writes_every_page_again(tmp_path, monkeypatch):
+    """Sphinx copies _static only when it writes a page, and each page names the book's scripts by
+    their digest: an edit to _static alone has every page written again, with the new digest."""
+    import shutil
+
+    from sphinx.cmd.build import build_main
+
+    for hook in ("edition_substitutions", "refresh_cache_when_inputs_change", "build_student_pack", "pages_to_reread"):
+        monkeypatch.setattr(sphinx_ext, hook, lambda *args: [])  # they need the whole book, not this one page
+    monkeypatch.setattr(sphinx_ext, "ROOT", tmp_path)
+    shutil.copytree(ROOT / "_static", tmp_path / "_static")
+    (tmp_path / "conf.py").write_text('extensions = ["russia_iran.sphinx_ext"]\nhtml_static_path = ["_static"]\n')
+    (tmp_path / "index.rst").write_text("A page\n======\n\nText.\n")
+    page, script = tmp_path / "_build" / "index.html", tmp_path / "_build" / "_static" / "russia_iran.js"
+
+    def build() -> str:
+        assert build_main(["-q", "-b", "html", str(tmp_path), str(tmp_path / "_build")]) == 0
+        return page.read_text()
+
+    first = build()
+    written = page.stat().st_mtime_ns
+    assert build() == first and page.stat().st_mtime_ns == written, "nothing changed: nothing written"
+    with (tmp_path / "_static" / "russia_iran.js").open("a") as edited:
+        edited.write("\n// an edit\n")
+    assert build() != first
+    assert script.read_text().endswith("// an edit\n")
+    assert f"russia_iran.js?v={sphinx_ext.ASSET_VERSIONS['russia_iran.js']}" in page.read_text()
+
+
+def test_changed_inputs_have_the_notebook_pages_read_again_once(tmp_path):
+    (tmp_path / "chapter.md").write_text(fingerprint.NOTEBOOK_HEADER + "\n# A chapter\n")
+    (tmp_path / "about.md").write_text("# A page of prose\n")
 
     class App:
-        srcdir = str(tmp_path)
-        russia_iran_inputs = "unchanged"
+        srcdir, russia_iran_inputs = str(tmp_path), "data as first read"
 
     class Environment:
-        russia_iran_inputs = "unchanged"
-        found_docs = {"index", "chapters/01_history"}
+        found_docs = {"chapter", "about"}
 
     app, env = App(), Environment()
-    assert sphinx_ext.pages_to_reread(app, env, set(), set(), set()) == ["chapters/01_history", "index"]
+    assert sphinx_ext.pages_to_reread(app, env, set(), set(), set()) == ["chapter"]
     assert sphinx_ext.pages_to_reread(app, env, set(), set(), set()) == [], "nothing changed"
-    stylesheet.write_text("p { color: navy; }")
-    assert sphinx_ext.pages_to_reread(app, env, set(), {"index"}, set()) == ["chapters/01_history"]
+    app.russia_iran_inputs = "data edited"
+    assert sphinx_ext.pages_to_reread(app, env, set(), {"chapter"}, set()) == [], "Sphinx reads it already"
+    app.russia_iran_inputs = "data edited again"
+    assert sphinx_ext.pages_to_reread(app, env, set(), set(), set()) == ["chapter"]
 
 
 def test_notebooks_rerun_for_what_they_import_not_for_the_grader():
