@@ -6,11 +6,9 @@
   "use strict";
   var charts = [];
 
-  // Titles come wrapped for a 360-px phone (charts.py), which makes a desktop title three
-  // short lines: they are wrapped again, by measured text width, to the width a chart is
-  // drawn at, from the paragraphs the spec keeps in its usermeta. Room left: the chart's
-  // padding, and beside it vega-embed's export button, except on a phone, where the button
-  // sits above the chart (the query is russia_iran.css's).
+  // Titles come wrapped for a 360-px phone (charts.py): they are wrapped again, by measured
+  // text width, to the width the chart is drawn at, from the paragraphs its spec's usermeta
+  // keeps, leaving room for the padding and vega-embed's export button (above it on a phone).
   var PHONE = window.matchMedia("(max-width: 600px)");
   var LONGEST = 600;  // a line any longer is hard to read
   var measure = document.createElement("canvas").getContext("2d");
@@ -78,9 +76,8 @@
     });
   }
 
-  // Each placeholder the parser has passed (a spec still arriving is not yet JSON) joins the
-  // queue: the first is drawn at once, the others in turn while the browser is idle. The page is
-  // looked at again every 15 ms until it is parsed.
+  // Each placeholder the parser has passed (a spec still arriving is not yet JSON) joins the queue,
+  // as soon as the parser adds it: the first is drawn at once, the others while the browser is idle.
   var drawn = Promise.resolve();
   function drawParsed() {
     document.querySelectorAll("div.ri-vega").forEach(function (el) {
@@ -91,9 +88,13 @@
       drawn = drawn.then(charts.length ? idle : null).then(function () { return draw(chart); });
       charts.push(chart);
     });
-    if (document.readyState === "loading") setTimeout(drawParsed, 15);
   }
   drawParsed();
+  if (document.readyState === "loading") {
+    var parsing = new MutationObserver(drawParsed);
+    parsing.observe(document, {childList: true, subtree: true});
+    document.addEventListener("DOMContentLoaded", function () { parsing.disconnect(); drawParsed(); });
+  }
 
   // A chart whose column became narrower (a phone turned upright) is drawn again, so that its
   // title is wrapped to the new width (a switch between light and dark is russia_iran.css's).
