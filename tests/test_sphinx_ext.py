@@ -8,7 +8,7 @@ import pytest
 from sphinx.errors import ExtensionError
 
 from russia_iran import fingerprint, sphinx_ext
-from russia_iran.paths import ROOT
+from russia_iran.paths import BOOK_BUILD, ROOT
 
 
 def test_package_json_pins_the_vega_lite_altair_expects():
@@ -39,6 +39,8 @@ def test_an_edit_to_static_files_alone_writes_every_page_again(tmp_path, monkeyp
     for hook in ("edition_substitutions", "refresh_cache_when_inputs_change", "build_student_pack", "pages_to_reread"):
         monkeypatch.setattr(sphinx_ext, hook, lambda *args: [])  # they need the whole book, not this one page
     monkeypatch.setattr(sphinx_ext, "ROOT", tmp_path)
+    monkeypatch.setattr(sphinx_ext, "ASSET_VERSIONS", {})
+    monkeypatch.setenv(BOOK_BUILD, "")  # the build sets it: undone after the test, later tests do not see it
     shutil.copytree(ROOT / "_static", tmp_path / "_static")
     (tmp_path / "conf.py").write_text('extensions = ["russia_iran.sphinx_ext"]\nhtml_static_path = ["_static"]\n')
     (tmp_path / "index.rst").write_text("A page\n======\n\nText.\n")
