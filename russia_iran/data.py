@@ -2,7 +2,8 @@
 
 Every data set is a CSV file in ``data/`` described by ``data/datapackage.json``
 (a Frictionless Data Package). ``load(name)`` returns it as a typed DataFrame;
-``validate()`` checks the whole package and returns readable problems.
+``validate()`` checks the whole package and returns readable problems;
+``python -m russia_iran.data`` prints them (the book's build runs it first).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -205,3 +207,19 @@ def validate() -> list[Problem]:
                     problems.append(Problem(res["path"], int(idx) + 2, fk["fields"],
                                             f"{value!r} is not an id in {fk['reference']['resource']}"))
     return problems
+
+
+def main() -> int:
+    """Every problem in the data sets on stderr (exit status 1), or how many sets were checked."""
+    problems = validate()
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in the data sets: fix them, then build again.", file=sys.stderr)
+        return 1
+    print(f"{len(names())} data sets checked: no problems.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -56,11 +56,10 @@ def script_loader(static: str, charts: bool) -> str:
 
 
 def page_scripts(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
-    """Every page starts the book's scripts, and a page with charts the chart libraries, from
-    the top of its head (script_loader). No page loads sphinx-thebe's script or stylesheet,
-    whose "Live code" button the book does not offer (it needs a Binder), a second copy of the
-    theme's icon script, which _static/scripts/fontawesome.js empties, or the widget state MyST-NB
-    copies from an executed notebook for a widget manager no page loads (ADR 4)."""
+    """Every page starts the book's scripts, and a page with charts the chart libraries, from the
+    top of its head (script_loader). No page loads sphinx-thebe (the book offers no "Live code"),
+    a second copy of the theme's icon script, which _static/scripts/fontawesome.js empties, or the
+    widget state MyST-NB copies from an executed notebook for the widget manager (ADR 4)."""
     for files in (context.get("script_files", []), context.get("css_files", [])):
         files[:] = [file for file in files if not any(name in (file.filename or "").lower() for name in ("thebe", "fontawesome"))
                     and "THEBE" not in file.attributes.get("body", "") and file.attributes.get("type") != WIDGET_STATE]
@@ -84,19 +83,22 @@ def build_student_pack(app: Sphinx) -> None:
     """The zip the exercise pages and the guide link (russia_iran/student_pack.py); a leak fails the build."""
     from .student_pack import build_checked
 
-    problems = build_checked()
-    if problems:
+    if problems := build_checked():
         raise ExtensionError("the student pack would leak: " + "; ".join(problems[:5]))
 
 
 def refresh_cache_when_inputs_change(app: Sphinx) -> None:
     """The execution cache keys on a notebook's code only: it is cleared when what the notebooks
     depend on besides their code (russia_iran/fingerprint.py, ADR 6) changed since it was filled
-    (both editions may share it)."""
+    (both editions may share it). Changed data is checked first, so that a problem stops the build
+    with the data checker's list instead of a notebook's traceback."""
     app.russia_iran_inputs = fingerprint.inputs_digest()
     cache = Path(app.config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
     stamp = cache.with_name(cache.name + ".inputs")
     if not stamp.exists() or stamp.read_text() != app.russia_iran_inputs:
+        from .data import validate  # pandas: imported only when the inputs changed
+        if problems := validate():
+            raise ExtensionError(f"{len(problems)} problem(s) in the data sets:\n  " + "\n  ".join(map(str, problems)))
         shutil.rmtree(cache, ignore_errors=True)
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.write_text(app.russia_iran_inputs)

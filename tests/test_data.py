@@ -68,6 +68,22 @@ def test_a_broken_row_is_reported_not_raised(tmp_path, monkeypatch):
         data.load("events")
 
 
+def test_the_data_command_lists_each_problem_and_fails(tmp_path, monkeypatch, capsys):
+    """`python -m russia_iran.data`, which `./run.sh build` runs before the book: no traceback."""
+    import shutil
+
+    for csv in data.DATA_DIR.glob("*.csv"):
+        shutil.copy(csv, tmp_path)
+    monkeypatch.setattr(data, "DATA_DIR", tmp_path)
+    assert data.main() == 0 and "no problems" in capsys.readouterr().out
+    lines = (tmp_path / "agreements.csv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "agreements.csv").write_text("\n".join([lines[0], "not,a,valid,row", *lines[1:]]) + "\n", encoding="utf-8")
+    assert data.main() == 1
+    report = capsys.readouterr().err
+    assert "agreements.csv, row 2: has 4 fields where the header has" in report
+    assert "problem(s) in the data sets" in report and "Traceback" not in report
+
+
 # Errors found in review and corrected (issue 14). Each pins the corrected fact in the data.
 def test_corrected_facts_stay_corrected():
     events = russia_iran.load("events").set_index("id")

@@ -79,6 +79,26 @@ def test_changed_inputs_have_the_notebook_pages_read_again_once(tmp_path):
     assert sphinx_ext.pages_to_reread(app, env, set(), set(), set()) == ["chapter"]
 
 
+def test_a_data_problem_stops_the_build_with_the_checkers_list_before_a_notebook_runs(tmp_path, monkeypatch):
+    from russia_iran import data
+
+    problem = data.Problem("agreements.csv", 3, None, "has 6 fields where the header has 15")
+    monkeypatch.setattr(data, "validate", lambda: [problem])
+    monkeypatch.setattr(fingerprint, "inputs_digest", lambda: "data edited")
+    (tmp_path / ".jupyter_cache").mkdir()
+
+    class App:
+        outdir = str(tmp_path / "html")
+
+        class config:
+            nb_execution_cache_path = str(tmp_path / ".jupyter_cache")
+
+    with pytest.raises(ExtensionError, match="1 problem.*\n  agreements.csv, row 3: has 6 fields where the header has 15"):
+        sphinx_ext.refresh_cache_when_inputs_change(App())
+    assert (tmp_path / ".jupyter_cache").is_dir(), "the cache is kept"
+    assert not (tmp_path / ".jupyter_cache.inputs").exists(), "the data is checked again on the next build"
+
+
 def test_notebooks_rerun_for_what_they_import_not_for_the_grader():
     names = {p.relative_to(ROOT).as_posix() for p in fingerprint.notebook_modules()}
     assert {"russia_iran/data.py", "russia_iran/display.py", "russia_iran/figures/war2026.py",
