@@ -7,7 +7,7 @@ import pytest
 
 from russia_iran import load
 from russia_iran.figures import postwar as fig
-from russia_iran.figures.proportion import pair_share
+from russia_iran.figures.proportion import pair_value
 
 
 @pytest.fixture(scope="module")
@@ -63,12 +63,12 @@ def test_postwar_events_are_sorted_and_from_the_chapter(data):
 
 
 def test_shares_are_small_for_russia_and_larger_for_iran(data):
-    iran_in_russia = pair_share(data["partners"], data["trade"], "Russia", "Iran", 2023)
-    russia_in_iran = pair_share(data["partners"], data["trade"], "Iran", "Russia", 2024)
+    iran_in_russia = pair_value(data["partners"], data["trade"], "Russia", "Iran", 2023, "share_pct")
+    russia_in_iran = pair_value(data["partners"], data["trade"], "Iran", "Russia", 2024, "share_pct")
     assert 0 < iran_in_russia < 1
     assert 2 < russia_in_iran < 10
     with pytest.raises(ValueError):
-        pair_share(data["partners"], data["trade"], "Russia", "Iran", 2019)
+        pair_value(data["partners"], data["trade"], "Russia", "Iran", 2019, "share_pct")
 
 
 def test_arms_counts_follow_the_windows(data):

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .. import charts
 from ..sources import citations, keys_in
-from .proportion import pair_share, pair_turnover, proportion_data
+from .proportion import pair_value, proportion_data
 
 WAR_START, WAR_END = pd.Timestamp("2025-06-13"), pd.Timestamp("2025-06-24")
 YEARS = [2021, 2023, 2025]
@@ -94,7 +94,7 @@ def computed_indicators(partners: pd.DataFrame, trade: pd.DataFrame, arms: pd.Da
            "russia_share_of_iran_trade": ("Iran", "Russia", {2021: 2021, 2023: 2022, 2025: 2024})}
     for name, (reporter, partner, years) in ref.items():
         for year, used in years.items():
-            rows.append((name, year, round(pair_share(partners, trade, reporter, partner, used), 2)))
+            rows.append((name, year, round(pair_value(partners, trade, reporter, partner, used, "share_pct"), 2)))
     return pd.DataFrame(rows, columns=["indicator", "year", "value"])
 
 
@@ -373,9 +373,9 @@ def numbers(events: pd.DataFrame, partners: pd.DataFrame, trade: pd.DataFrame, a
         "hormoz_mw": float(plants.loc["hormoz-2025-agreement", "capacity_mw"]),
         "bushehr_mw": float(plants.loc["bushehr-1-2025-capacity-reported", "capacity_mw"]),
         "su35_leak": int(arms.set_index("id").loc["su-35-48-rostec-leak", "quantity"]),
-        "ir_share_ru23": pair_share(partners, trade, "Russia", "Iran", 2023),
-        "ru_share_ir24": pair_share(partners, trade, "Iran", "Russia", 2024),
-        "ru_share_ir21": pair_share(partners, trade, "Iran", "Russia", 2021)}
+        "ir_share_ru23": pair_value(partners, trade, "Russia", "Iran", 2023, "share_pct"),
+        "ru_share_ir24": pair_value(partners, trade, "Iran", "Russia", 2024, "share_pct"),
+        "ru_share_ir21": pair_value(partners, trade, "Iran", "Russia", 2021, "share_pct")}
     for year in (2023, 2025):
         out[f"ir_ru_{year % 100}"] = int(counted[("arms_iran_to_russia", year)])
         out[f"ru_ir_{year % 100}"] = int(counted[("arms_russia_to_iran", year)])
@@ -383,7 +383,7 @@ def numbers(events: pd.DataFrame, partners: pd.DataFrame, trade: pd.DataFrame, a
                                            "ru_eg24": ("Russia", "Egypt", 2024), "ru_ir24": ("Russia", "Iran", 2024),
                                            "ir_eu23": ("Iran", "EU", 2023), "ir_cn24": ("Iran", "China", 2024),
                                            "ir_ae24": ("Iran", "UAE", 2024)}.items():
-        out[key] = pair_turnover(partners, trade, reporter, partner, year)
+        out[key] = pair_value(partners, trade, reporter, partner, year)
     for year in (2021, 2023, 2025):
         out[f"ir_{year % 100}"] = float(scores[("Iran's need for Russia", year)])
         out[f"ru_{year % 100}"] = float(scores[("Russia's need for Iran", year)])

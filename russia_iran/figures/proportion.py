@@ -150,19 +150,12 @@ def share_of_world(partners: pd.DataFrame, reporter: str, partner: str, year: in
     return 100 * float(one["value_usd_bn"].iloc[0]) / float(world["value_usd_bn"].iloc[0])
 
 
-def pair_share(partners: pd.DataFrame, trade: pd.DataFrame, reporter: str, partner: str, year: int) -> float:
-    """Partner's share (per cent) of the reporter's total goods trade, as chosen by ``proportion_data``."""
-    rows = proportion_data(partners, trade, start=2020)
-    hit = rows[(rows["reporter"] == reporter) & (rows["partner"] == partner) & (rows["year"] == year)]
-    if hit.empty or hit["share_pct"].isna().all():
-        raise ValueError(f"no share of {partner} in {reporter}'s trade for {year}")
-    return float(hit["share_pct"].iloc[0])
-
-
-def pair_turnover(partners: pd.DataFrame, trade: pd.DataFrame, reporter: str, partner: str, year: int) -> float:
-    """The turnover figure (US$ bn) the share charts use for one pair and year."""
-    rows = proportion_data(partners, trade, start=2020)
-    hit = rows[(rows["reporter"] == reporter) & (rows["partner"] == partner) & (rows["year"] == year)]
+def pair_value(partners: pd.DataFrame, trade: pd.DataFrame, reporter: str, partner: str, year: int,
+               column: str = "value_usd_bn") -> float:
+    """One figure the share charts use for a pair and year: the turnover (US$ bn, ``value_usd_bn``)
+    or the partner's share (per cent) of the reporter's total goods trade (``share_pct``)."""
+    rows = proportion_data(partners, trade)
+    hit = rows[(rows["reporter"] == reporter) & (rows["partner"] == partner) & (rows["year"] == year)][column].dropna()
     if hit.empty:
-        raise ValueError(f"no turnover of {reporter} with {partner} in {year}")
-    return float(hit["value_usd_bn"].iloc[0])
+        raise ValueError(f"no {column} for {reporter} with {partner} in {year}")
+    return float(hit.iloc[0])

@@ -300,7 +300,7 @@ def trade_explorer(trade: pd.DataFrame, year: int = INVASION_YEAR, basis: str = 
 
 def numbers(trade: pd.DataFrame, arms: pd.DataFrame, partners: pd.DataFrame, events: pd.DataFrame) -> dict[str, float | int]:
     """Every number the chapter's prose glues, by name, computed from the data."""
-    from .proportion import proportion_data, share_of_world  # proportion imports this module
+    from .proportion import pair_value, share_of_world  # proportion imports this module
 
     counts = arms_direction_counts(arms)
     out: dict[str, float | int] = {
@@ -323,9 +323,8 @@ def numbers(trade: pd.DataFrame, arms: pd.DataFrame, partners: pd.DataFrame, eve
     out["ratio21"] = out["rx21"] / out["ix21"]
     spread = turnover_range(trade, 2022)
     out.update(t22_low=spread["low"], t22_high=spread["high"], t22_n=spread["n"])
-    in_2022 = proportion_data(partners, trade).set_index(["reporter", "partner", "year"])
-    for name, (reporter, partner, column) in {"ru_cn22": ("Russia", "China", "value_usd_bn"), "ru_ae22": ("Russia", "UAE", "value_usd_bn"),
-                                              "ir_ae22": ("Iran", "UAE", "value_usd_bn"), "ir_cn22": ("Iran", "China", "value_usd_bn"),
-                                              "ir_ru22_share": ("Iran", "Russia", "share_pct")}.items():
-        out[name] = float(in_2022.loc[(reporter, partner, 2022), column])
+    for name, (reporter, partner) in {"ru_cn22": ("Russia", "China"), "ru_ae22": ("Russia", "UAE"),
+                                      "ir_ae22": ("Iran", "UAE"), "ir_cn22": ("Iran", "China")}.items():
+        out[name] = pair_value(partners, trade, reporter, partner, 2022)
+    out["ir_ru22_share"] = pair_value(partners, trade, "Iran", "Russia", 2022, "share_pct")
     return out
